@@ -20,12 +20,13 @@ export type StreamLimits = {
   replicas: number;
 };
 
+/** Sums to 5.25 GB: JetStream reserves max_bytes against the server's max_file (nats.conf). */
 export const DEFAULT_LIMITS: Record<Stage | 'rejected', StreamLimits> = {
-  md: { maxAgeMs: 24 * 3600_000, maxBytes: 8e9, duplicateWindowMs: 120_000, replicas: 1 },
-  book: { maxAgeMs: 24 * 3600_000, maxBytes: 4e9, duplicateWindowMs: 120_000, replicas: 1 },
-  vol: { maxAgeMs: 24 * 3600_000, maxBytes: 4e9, duplicateWindowMs: 120_000, replicas: 1 },
-  surface: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 2e9, duplicateWindowMs: 120_000, replicas: 1 },
-  rejected: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 1e9, duplicateWindowMs: 120_000, replicas: 1 },
+  md: { maxAgeMs: 24 * 3600_000, maxBytes: 2e9, duplicateWindowMs: 120_000, replicas: 1 },
+  book: { maxAgeMs: 24 * 3600_000, maxBytes: 1e9, duplicateWindowMs: 120_000, replicas: 1 },
+  vol: { maxAgeMs: 24 * 3600_000, maxBytes: 1e9, duplicateWindowMs: 120_000, replicas: 1 },
+  surface: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 1e9, duplicateWindowMs: 120_000, replicas: 1 },
+  rejected: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 2.5e8, duplicateWindowMs: 120_000, replicas: 1 },
 };
 
 const NS_PER_MS = 1_000_000;

@@ -1,0 +1,291 @@
+import { minButterflyG } from './butterfly.ts';
+import { nelderMead } from './nelder-mead.ts';
+import { prepareQuotes } from './prepare-quotes.ts';
+import type { PreparedQuote, QuoteFilterOptions } from './prepare-quotes.ts';
+import { solveQeInner } from './qe-inner.ts';
+import type { QeData } from './qe-inner.ts';
+import { ssviMaxPhi, ssviToRaw } from './ssvi.ts';
+import { sviTotalVariance } from './svi-raw.ts';
+import type { SviRaw } from './svi-raw.ts';
+import type { FitDiagnostics, SmileFitResult, SmileQuote, Weighting } from './types.ts';
+import { butterflyGrid } from './butterfly-grid.ts';
+
+/** Inputs of {@link fitSmile}. */
+export type FitSmileInput = {
+  /** quotes of one expiry (vols as fractions, k forward log-moneyness) */
+  quotes: readonly SmileQuote[];
+  /** time to expiry in years */
+  t: number;
+  /** last published fit of this expiry: warm start, with fallback to the grid */
+  previous?: SviRaw;
+  /** residual weighting (QUANT.md b7); default 'vega' */
+  weighting?: Weighting;
+  filters?: QuoteFilterOptions;
+  /** fewer kept quotes than this is a rejection (default 5: 5 parameters) */
+  minQuotes?: number;
+  /** clock in ms for `diagnostics.ms` only; results never depend on it (default performance.now) */
+  clock?: () => number;
+};
+
+/** Short tenors get a denser log-spaced σ start grid (volsurf: < 45 DTE; QUANT.md b6). */
+const SHORT_TENOR = 45 / 365;
+const SIGMA_GRID_SHORT = [0.002, 0.004, 0.008, 0.016, 0.03, 0.06, 0.12, 0.25, 0.5, 1];
+const SIGMA_GRID_LONG = [0.01, 0.03, 0.08, 0.2, 0.5, 1.2];
+const M_GRID_POINTS = 7;
+const NM_STARTS = 3;
+const SIGMA_MIN = 1e-4;
+const SIGMA_MAX = 5;
+
+/**
+ * Fits raw SVI to one expiry's implied vols by the Zeliade quasi-explicit method.
+ *
+ * Outer: 2-D Nelder–Mead over (m, ln σ) from the best points of a deterministic (m, σ) grid
+ * (or a warm start from `previous`); inner: for each (m, σ) the exact constrained linear
+ * least-squares in (a, d, c) (Zeliade 2009 §2–3; QUANT.md b6, see qe-inner.ts).
+ * Residuals are in vol: a w-residual is divided by 2σᵢT (QUANT.md b7), weighted by vega or
+ * by 1/half-spread². A fit with g(k) < 0 on the check grid (QUANT.md b2) is refitted with a
+ * penalty on negative g, then, if still arbitrageable, replaced by the best SSVI slice inside the
+ * GJ 2014 Thm 4.2 butterfly-free region; only if that fails is it rejected.
+ * Deterministic: the same inputs give bit-identical params (no randomness; `ms` is timing only).
+ *
+ * @example
+ * const r = fitSmile({ quotes, t: 30 / 365 });
+ * if (r.ok) sviImpliedVol(r.params, 0, 30 / 365);
+ */
+export function fitSmile(input: FitSmileInput): SmileFitResult {
+  const clock = input.clock ?? (() => performance.now());
+  const t0 = clock();
+  const { t } = input;
+  if (!(Number.isFinite(t) && t > 0)) return { ok: false, reason: `invalid t: ${t} (years, must be > 0)` };
+  const weighting = input.weighting ?? 'vega';
+  const { kept, dropped } = prepareQuotes({
+    quotes: input.quotes,
+    t,
+    weighting,
+    ...(input.filters ? { options: input.filters } : {}),
+  });
+  const minQuotes = input.minQuotes ?? 5;
+  if (kept.length < minQuotes) {
+    return { ok: false, reason: `too_few_quotes: ${kept.length} < ${minQuotes}`, diagnostics: { used: kept.length, dropped } };
+  }
+  const data = toQeData(kept, t);
+  const kMin = kept[0]!.k;
+  const kMax = kept[kept.length - 1]!.k;
+  const span = Math.max(kMax - kMin, 0.05);
+  let aMax = 0;
+  for (const w of data.w) aMax = Math.max(aMax, w);
+  const grid = butterflyGrid({ kMin, kMax });
+
+  const mLo = kMin - span;
+  const mHi = kMax + span;
+  let evaluations = 0;
+  // Outer objective in (m, ln σ); outside the box we evaluate at the clamped point and add a
+  // quadratic wall, so Nelder–Mead is pushed back instead of stalling on a flat region.
+  const outer = (penalty: ((p: SviRaw) => number) | null) => (x: number[]): number => {
+    evaluations++;
+    const mRaw = x[0] ?? 0;
+    const sRaw = x[1] ?? 0;
+    const m = Math.min(Math.max(mRaw, mLo), mHi);
+    const ls = Math.min(Math.max(sRaw, Math.log(SIGMA_MIN)), Math.log(SIGMA_MAX));
+    const sigma = Math.exp(ls);
+    const sol = solveQeInner(data, m, sigma, 0, aMax);
+    const wall = (m - mRaw) ** 2 + (ls - sRaw) ** 2;
+    let f = sol.sse + wall;
+    if (penalty !== null && Number.isFinite(sol.sse)) f += penalty(fromQe(sol, m, sigma));
+    return f;
+  };
+
+  const plain = outer(null);
+  const starts = gridStarts({ f: plain, kMin, kMax, t });
+  let best = { x: [0, 0], f: Number.POSITIVE_INFINITY };
+  let warmAccepted = false;
+  if (input.previous && input.previous.sigma > 0 && Number.isFinite(input.previous.m)) {
+    const r = nelderMead({ f: plain, x0: [input.previous.m, Math.log(input.previous.sigma)], step: [0.1 * span, 0.3] });
+    best = r;
+    // Accept the warm start unless it ends worse than the best raw grid point (diverged).
+    warmAccepted = r.f <= (starts[0]?.f ?? Number.POSITIVE_INFINITY);
+  }
+  if (!warmAccepted) {
+    for (const s of starts.slice(0, NM_STARTS)) {
+      const r = nelderMead({ f: plain, x0: s.x, step: [0.1 * span, 0.5] });
+      if (r.f < best.f) best = r;
+    }
+  }
+  let params = paramsAt(data, best.x, mLo, mHi, aMax);
+  if (params === null) return { ok: false, reason: 'no_feasible_fit', diagnostics: { used: kept.length, dropped, iterations: evaluations } };
+  let { minG } = minButterflyG(params, grid.kMin, grid.kMax, grid.n);
+
+  if (!(minG >= 0)) {
+    // Refit with a penalty on negative g over a coarser copy of the check grid, aiming slightly
+    // above 0 so the fine-grid check passes too.
+    const coarse = butterflyGrid({ kMin, kMax, n: 61 });
+    const penalty = (p: SviRaw): number => {
+      let s = 0;
+      const h = (coarse.kMax - coarse.kMin) / (coarse.n - 1);
+      for (let i = 0; i < coarse.n; i++) {
+        const g = gOf(p, coarse.kMin + i * h);
+        if (g < 1e-3) s += (1e-3 - g) ** 2;
+      }
+      return s;
+    };
+    const pen = outer(penalty);
+    let pBest = nelderMead({ f: pen, x0: best.x, step: [0.1 * span, 0.5] });
+    for (const s of starts.slice(0, NM_STARTS)) {
+      const r = nelderMead({ f: pen, x0: s.x, step: [0.1 * span, 0.5] });
+      if (r.f < pBest.f) pBest = r;
+    }
+    const cand = paramsAt(data, pBest.x, mLo, mHi, aMax);
+    const candG = cand ? minButterflyG(cand, grid.kMin, grid.kMax, grid.n).minG : Number.NEGATIVE_INFINITY;
+    if (cand && candG >= 0) {
+      params = cand;
+      minG = candG;
+    } else {
+      const fb = fitSsviSlice(kept, t, () => evaluations++);
+      const fbG = minButterflyG(fb, grid.kMin, grid.kMax, grid.n).minG;
+      if (!(fbG >= 0)) {
+        return {
+          ok: false,
+          reason: `butterfly_arbitrage: minG ${minG} on [${grid.kMin}, ${grid.kMax}] and no arbitrage-free refit`,
+          diagnostics: { used: kept.length, dropped, minG, iterations: evaluations },
+        };
+      }
+      params = fb;
+      minG = fbG;
+    }
+  }
+
+  const medianW = median(Array.from(data.w));
+  const w0 = sviTotalVariance(params, 0);
+  if (w0 > 4 * medianW) {
+    return {
+      ok: false,
+      reason: `atm_variance_outlier: w(0) ${w0} > 4 × median market w ${medianW}`,
+      diagnostics: { used: kept.length, dropped, minG, iterations: evaluations },
+    };
+  }
+  const diagnostics: FitDiagnostics = {
+    ...fitErrors(params, kept, t),
+    minG,
+    iterations: evaluations,
+    ms: clock() - t0,
+    used: kept.length,
+    dropped,
+  };
+  return { ok: true, params, diagnostics };
+}
+
+/** Market total variance and w-space weights ωᵢ = uᵢ/(2σᵢT)², so Σωᵢ·Δwᵢ² ≈ Σuᵢ·Δσᵢ² (QUANT.md b7). */
+export function toQeData(kept: readonly PreparedQuote[], t: number): QeData {
+  const n = kept.length;
+  const k = new Float64Array(n);
+  const w = new Float64Array(n);
+  const weight = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const q = kept[i]!;
+    k[i] = q.k;
+    w[i] = q.mid * q.mid * t;
+    const scale = 2 * q.mid * t;
+    weight[i] = q.fitWeight / (scale * scale);
+  }
+  return { k, w, weight };
+}
+
+/** Raw SVI from Zeliade's (a, d, c) at (m, σ): b = c/σ, ρ = d/c (Zeliade 2009 §2). */
+function fromQe(sol: { a: number; d: number; c: number }, m: number, sigma: number): SviRaw {
+  const b = sol.c / sigma;
+  const rho = sol.c > 0 ? Math.max(-1 + 1e-12, Math.min(1 - 1e-12, sol.d / sol.c)) : 0;
+  return { a: sol.a, b, rho, m, sigma };
+}
+
+function paramsAt(data: QeData, x: number[], mLo: number, mHi: number, aMax: number): SviRaw | null {
+  const m = Math.min(Math.max(x[0] ?? 0, mLo), mHi);
+  const sigma = Math.exp(Math.min(Math.max(x[1] ?? 0, Math.log(SIGMA_MIN)), Math.log(SIGMA_MAX)));
+  const sol = solveQeInner(data, m, sigma, 0, aMax);
+  return Number.isFinite(sol.sse) ? fromQe(sol, m, sigma) : null;
+}
+
+/** Deterministic (m, ln σ) start grid, sorted by objective (ties by grid order). */
+function gridStarts({ f, kMin, kMax, t }: { f: (x: number[]) => number; kMin: number; kMax: number; t: number }) {
+  const sigmas = t < SHORT_TENOR ? SIGMA_GRID_SHORT : SIGMA_GRID_LONG;
+  const out: { x: number[]; f: number; i: number }[] = [];
+  let i = 0;
+  for (let j = 0; j < M_GRID_POINTS; j++) {
+    const m = kMin + ((kMax - kMin) * j) / (M_GRID_POINTS - 1);
+    for (const s of sigmas) {
+      const x = [m, Math.log(s)];
+      out.push({ x, f: f(x), i: i++ });
+    }
+  }
+  out.sort((p, q) => p.f - q.f || p.i - q.i);
+  return out;
+}
+
+function gOf(p: SviRaw, k: number): number {
+  const w = sviTotalVariance(p, k);
+  if (!(w > 0)) return -1;
+  const x = k - p.m;
+  const r = Math.sqrt(x * x + p.sigma * p.sigma);
+  const w1 = p.b * (p.rho + x / r);
+  const w2 = (p.b * p.sigma * p.sigma) / (r * r * r);
+  const u = 1 - (k * w1) / (2 * w);
+  return u * u - ((w1 * w1) / 4) * (1 / w + 0.25) + w2 / 2;
+}
+
+/** Fallback: the best SSVI slice inside the GJ 2014 Thm 4.2 butterfly-free region, as raw SVI. */
+function fitSsviSlice(kept: readonly PreparedQuote[], t: number, tick: () => void): SviRaw {
+  const atm = kept.reduce((p, q) => (Math.abs(q.k) < Math.abs(p.k) ? q : p));
+  const slice = (x: number[]) => {
+    const theta = Math.exp(x[0] ?? 0);
+    const rho = 0.999 * Math.tanh(x[1] ?? 0);
+    const phi = ssviMaxPhi({ theta, rho }) / (1 + Math.exp(-(x[2] ?? 0)));
+    return { theta, rho, phi };
+  };
+  const f = (x: number[]): number => {
+    tick();
+    const p = ssviToRaw(slice(x));
+    let s = 0;
+    for (const q of kept) {
+      const w = sviTotalVariance(p, q.k);
+      const e = Math.sqrt(Math.max(w, 0) / t) - q.mid;
+      s += q.fitWeight * e * e;
+    }
+    return s;
+  };
+  const r = nelderMead({ f, x0: [Math.log(atm.mid * atm.mid * t), 0, 0], step: [0.2, 0.3, 1], maxEvaluations: 600 });
+  return ssviToRaw(slice(r.x));
+}
+
+function median(xs: number[]): number {
+  const s = xs.slice().sort((a, b) => a - b);
+  const n = s.length;
+  return n % 2 === 1 ? s[(n - 1) / 2]! : (s[n / 2 - 1]! + s[n / 2]!) / 2;
+}
+
+/** RMSE (vega-weighted), max error (vol points) and in-spread share of a fitted slice. */
+export function fitErrors(
+  p: SviRaw,
+  kept: readonly PreparedQuote[],
+  t: number,
+): Pick<FitDiagnostics, 'rmse' | 'maxError' | 'inSpread'> {
+  let se = 0;
+  let vs = 0;
+  let maxError = 0;
+  let two = 0;
+  let inside = 0;
+  for (const q of kept) {
+    const v = Math.sqrt(Math.max(sviTotalVariance(p, q.k), 0) / t);
+    const e = v - q.mid;
+    se += q.vegaWeight * e * e;
+    vs += q.vegaWeight;
+    maxError = Math.max(maxError, Math.abs(e));
+    if (q.bid !== null && q.ask !== null) {
+      two++;
+      if (v >= q.bid && v <= q.ask) inside++;
+    }
+  }
+  return {
+    rmse: vs > 0 ? 100 * Math.sqrt(se / vs) : 0,
+    maxError: 100 * maxError,
+    inSpread: two > 0 ? inside / two : 1,
+  };
+}

@@ -1,0 +1,149 @@
+import { normPdf } from './normal.ts';
+import type { SmileQuote, Weighting } from './types.ts';
+
+/** Filter settings; defaults follow QUANT.md b6/b12 (volsurf, volx). */
+export type QuoteFilterOptions = {
+  /** drop a quote whose (ask − bid)/mid exceeds this (volx uses 0.30 on prices; vols are tighter) */
+  maxRelSpread?: number;
+  /** vol-cliff pre-filter: walking out from ATM, a mid vol that falls by more than this share
+   *  below its inner neighbour, and everything beyond it, is dropped (volsurf: 50%) */
+  cliffDrop?: number;
+  /** smallest half-spread used for spread weighting, vol fraction (avoids 1/0 on locked quotes) */
+  minHalfSpread?: number;
+};
+
+/** One quote ready for fitting: vols as fractions, weights in vol-residual space. */
+export type PreparedQuote = {
+  k: number;
+  mid: number;
+  bid: number | null;
+  ask: number | null;
+  /** vega weight (normalised to sum 1 over the kept quotes) */
+  vegaWeight: number;
+  /** fit weight of the squared *vol* residual (normalised to sum 1) */
+  fitWeight: number;
+  instrument?: string;
+};
+
+const DEFAULTS: Required<QuoteFilterOptions> = { maxRelSpread: 0.5, cliffDrop: 0.5, minHalfSpread: 0.0025 };
+
+function bump(dropped: Record<string, number>, reason: string): void {
+  dropped[reason] = (dropped[reason] ?? 0) + 1;
+}
+
+const ok = (v: number | null): v is number => v !== null && Number.isFinite(v) && v > 0;
+
+/**
+ * Filters one expiry's quotes and computes their weights.
+ *
+ * Drop reasons (counted in `dropped`): `invalid` (non-finite k), `no_iv` (no side has an IV:
+ * below-intrinsic prices arrive here as null IVs), `crossed` (bidIv > askIv), `one_sided`
+ * (no mid can be formed, or spread weighting needs both sides), `too_wide`, `vol_cliff`.
+ *
+ * Vega weight: the quotes' own `vega` when every kept quote has one (one currency per expiry),
+ * else the forward Black vega per unit forward √t·φ(d₁) from the mid vol (QUANT.md b7: vega
+ * weighting of rows). Spread weight: 1/half-spread² (χ² metric, QUANT.md b7 [VD1, KA3]).
+ *
+ * @param t time to expiry in years
+ */
+export function prepareQuotes({
+  quotes,
+  t,
+  weighting,
+  options,
+}: {
+  quotes: readonly SmileQuote[];
+  t: number;
+  weighting: Weighting;
+  options?: QuoteFilterOptions;
+}): { kept: PreparedQuote[]; dropped: Record<string, number> } {
+  const o = { ...DEFAULTS, ...options };
+  const dropped: Record<string, number> = {};
+  const stage: (PreparedQuote & { vega: number | null })[] = [];
+  for (const q of quotes) {
+    if (!Number.isFinite(q.k)) {
+      bump(dropped, 'invalid');
+      continue;
+    }
+    const bid = ok(q.bidIv) ? q.bidIv : null;
+    const ask = ok(q.askIv) ? q.askIv : null;
+    const given = ok(q.midIv) ? q.midIv : null;
+    if (bid === null && ask === null && given === null) {
+      bump(dropped, 'no_iv');
+      continue;
+    }
+    if (bid !== null && ask !== null && bid > ask) {
+      bump(dropped, 'crossed');
+      continue;
+    }
+    const both = bid !== null && ask !== null;
+    if ((weighting === 'spread' && !both) || (!both && given === null)) {
+      bump(dropped, 'one_sided');
+      continue;
+    }
+    const mid = given ?? ((bid ?? 0) + (ask ?? 0)) / 2;
+    if (both && (ask - bid) / mid > o.maxRelSpread) {
+      bump(dropped, 'too_wide');
+      continue;
+    }
+    const entry: PreparedQuote & { vega: number | null } = {
+      k: q.k, mid, bid, ask, vegaWeight: 0, fitWeight: 0, vega: q.vega,
+    };
+    if (q.instrument !== undefined) entry.instrument = q.instrument;
+    stage.push(entry);
+  }
+  stage.sort((x, y) => x.k - y.k);
+  const kept = dropVolCliffs(stage, o.cliffDrop, dropped);
+  const ownVega = kept.length > 0 && kept.every((q) => q.vega !== null && Number.isFinite(q.vega) && q.vega > 0);
+  const sqrtT = Math.sqrt(t);
+  let vSum = 0;
+  let fSum = 0;
+  for (const q of kept) {
+    const s = q.mid * sqrtT;
+    q.vegaWeight = ownVega ? (q.vega ?? 0) : sqrtT * normPdf(-q.k / s + s / 2);
+    vSum += q.vegaWeight;
+    if (weighting === 'spread') {
+      const h = Math.max(((q.ask ?? 0) - (q.bid ?? 0)) / 2, o.minHalfSpread);
+      q.fitWeight = 1 / (h * h);
+    } else q.fitWeight = q.vegaWeight;
+    fSum += q.fitWeight;
+  }
+  return {
+    kept: kept.map(({ vega: _v, ...rest }) => ({
+      ...rest,
+      vegaWeight: vSum > 0 ? rest.vegaWeight / vSum : 1 / kept.length,
+      fitWeight: fSum > 0 ? rest.fitWeight / fSum : 1 / kept.length,
+    })),
+    dropped,
+  };
+}
+
+/** Vol-cliff pre-filter (volsurf, QUANT.md b6): walking outward from the quote nearest ATM,
+ *  a mid that falls below (1 − cliffDrop)× its inner neighbour marks cabinet-price quotes;
+ *  that quote and everything beyond it on that wing are dropped. Input sorted by k. */
+function dropVolCliffs<T extends { k: number; mid: number }>(
+  sorted: T[],
+  cliffDrop: number,
+  dropped: Record<string, number>,
+): T[] {
+  if (sorted.length === 0) return sorted;
+  let atm = 0;
+  for (let i = 1; i < sorted.length; i++) if (Math.abs(sorted[i]!.k) < Math.abs(sorted[atm]!.k)) atm = i;
+  let hi = sorted.length - 1;
+  for (let i = atm + 1; i < sorted.length; i++) {
+    if (sorted[i]!.mid < (1 - cliffDrop) * sorted[i - 1]!.mid) {
+      hi = i - 1;
+      break;
+    }
+  }
+  let lo = 0;
+  for (let i = atm - 1; i >= 0; i--) {
+    if (sorted[i]!.mid < (1 - cliffDrop) * sorted[i + 1]!.mid) {
+      lo = i + 1;
+      break;
+    }
+  }
+  const cut = lo + (sorted.length - 1 - hi);
+  for (let i = 0; i < cut; i++) bump(dropped, 'vol_cliff');
+  return sorted.slice(lo, hi + 1);
+}
