@@ -5,7 +5,7 @@ import { MAX_RAW, STREAM_NAMES, decode, eventId, filter, type AnyEvent, type Rej
 import type { CoreFactory, Core } from './core.ts';
 import { Publisher } from './publisher.ts';
 import { CheckpointStore } from './checkpoint.ts';
-import { isNotFound } from './nats.ts';
+import { ensureStreams, isNotFound } from './nats.ts';
 import { createLogger, type Logger } from './log.ts';
 
 export type WorkerOptions<In, Out extends AnyEvent> = {
@@ -72,6 +72,7 @@ export async function runWorker<In, Out extends AnyEvent>(opts: WorkerOptions<In
   const js = jetstream(opts.nc);
   const jsm = await jetstreamManager(opts.nc);
   const pub = new Publisher(js, opts.maxInFlight);
+  await ensureStreams(jsm);
   const store = await CheckpointStore.open(opts.nc);
 
   const cp = await store.load(durable);
