@@ -1,3 +1,4 @@
+import { normalisedBlackCall } from './iv/normalised-black.ts';
 import { normCdf, normPdf } from './normal.ts';
 
 /** Inputs of an undiscounted (r = 0) Black-76 option on a forward. */
@@ -31,15 +32,9 @@ export function black76Price({ forward, strike, t, sigma, isCall }: Black76Input
   const intrinsic = isCall ? Math.max(forward - strike, 0) : Math.max(strike - forward, 0);
   if (s === 0) return intrinsic;
   if (s === Number.POSITIVE_INFINITY) return isCall ? forward : strike;
-  const x = Math.log(forward / strike);
-  const d1 = x / s + s / 2;
-  const d2 = d1 - s;
-  // Evaluate the OTM side (no cancellation) and add intrinsic via put–call parity
-  // C − P = F − K (Black 1976), which keeps deep-ITM prices accurate.
-  const otmIsCall = forward <= strike;
-  const otm = otmIsCall
-    ? forward * normCdf(d1) - strike * normCdf(d2)
-    : strike * normCdf(-d2) - forward * normCdf(-d1);
+  // OTM part in normalised form √(FK)·b(−|x|, s) (Jäckel 2015 §2–3), accurate to a few ulps
+  // even where F·N(d₁) − K·N(d₂) cancels; intrinsic added back by put–call parity.
+  const otm = Math.sqrt(forward * strike) * normalisedBlackCall(-Math.abs(Math.log(forward / strike)), s);
   return Math.max(otm, 0) + intrinsic;
 }
 

@@ -2,8 +2,8 @@ import { minButterflyG } from './butterfly.ts';
 import { nelderMead } from './nelder-mead.ts';
 import { prepareQuotes } from './prepare-quotes.ts';
 import type { PreparedQuote, QuoteFilterOptions } from './prepare-quotes.ts';
-import { solveQeInner } from './qe-inner.ts';
-import type { QeData } from './qe-inner.ts';
+import { createQeInnerSolver } from './qe-inner.ts';
+import type { QeData, QeInnerSolution } from './qe-inner.ts';
 import { ssviMaxPhi, ssviToRaw } from './ssvi.ts';
 import { sviTotalVariance } from './svi-raw.ts';
 import type { SviRaw } from './svi-raw.ts';
@@ -25,6 +25,9 @@ export type FitSmileInput = {
   minQuotes?: number;
   /** clock in ms for `diagnostics.ms` only; results never depend on it (default performance.now) */
   clock?: () => number;
+  /** calendar floor: the fit must satisfy w(k[j]) ≥ w[j] (the previous expiry's total variance
+   *  on the calendar grid, QUANT.md b3); violations are refitted or lifted, else rejected */
+  calendarFloor?: { k: readonly number[]; w: readonly number[] };
 };
 
 /** Short tenors get a denser log-spaced σ start grid (volsurf: < 45 DTE; QUANT.md b6). */
@@ -76,8 +79,13 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
   for (const w of data.w) aMax = Math.max(aMax, w);
   const grid = butterflyGrid({ kMin, kMax });
 
-  const mLo = kMin - span;
-  const mHi = kMax + span;
+  const inner = createQeInnerSolver(data, aMax);
+  // The vertex stays inside the quoted range: outside it the data cannot tell a kink from a
+  // wing, and an unidentified steep wing (b(1 ± ρ) near Lee's bound) beyond the quotes would
+  // poison the calendar checks and the model-free integrals of the slice (found by the surface
+  // property test: a 3-day slice with m 0.4 left of its quotes and w(−1) ≈ 1).
+  const mLo = kMin;
+  const mHi = kMax;
   let evaluations = 0;
   // Outer objective in (m, ln σ); outside the box we evaluate at the clamped point and add a
   // quadratic wall, so Nelder–Mead is pushed back instead of stalling on a flat region.
@@ -88,7 +96,7 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
     const m = Math.min(Math.max(mRaw, mLo), mHi);
     const ls = Math.min(Math.max(sRaw, Math.log(SIGMA_MIN)), Math.log(SIGMA_MAX));
     const sigma = Math.exp(ls);
-    const sol = solveQeInner(data, m, sigma, 0, aMax);
+    const sol = inner(m, sigma);
     const wall = (m - mRaw) ** 2 + (ls - sRaw) ** 2;
     let f = sol.sse + wall;
     if (penalty !== null && Number.isFinite(sol.sse)) f += penalty(fromQe(sol, m, sigma));
@@ -111,48 +119,113 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
       if (r.f < best.f) best = r;
     }
   }
-  let params = paramsAt(data, best.x, mLo, mHi, aMax);
-  if (params === null) return { ok: false, reason: 'no_feasible_fit', diagnostics: { used: kept.length, dropped, iterations: evaluations } };
-  let { minG } = minButterflyG(params, grid.kMin, grid.kMax, grid.n);
+  const plainParams = paramsAt(inner, best.x, mLo, mHi);
+  if (plainParams === null) {
+    return { ok: false, reason: 'no_feasible_fit', diagnostics: { used: kept.length, dropped, iterations: evaluations } };
+  }
+  const floor = input.calendarFloor;
+  const floorDeficit = (p: SviRaw): number => {
+    if (!floor) return 0;
+    let d = 0;
+    for (let j = 0; j < floor.k.length; j++) d = Math.max(d, (floor.w[j] ?? 0) - sviTotalVariance(p, floor.k[j] ?? 0));
+    return d;
+  };
+  const gMin = (p: SviRaw): number => minButterflyG(p, grid.kMin, grid.kMax, grid.n).minG;
+  const valid = (p: SviRaw): boolean => gMin(p) >= 0 && floorDeficit(p) <= 0;
 
-  if (!(minG >= 0)) {
-    // Refit with a penalty on negative g over a coarser copy of the check grid, aiming slightly
-    // above 0 so the fine-grid check passes too.
-    const coarse = butterflyGrid({ kMin, kMax, n: 61 });
-    const penalty = (p: SviRaw): number => {
+  let params: SviRaw | null = plainParams;
+  let arbitrageFix: FitDiagnostics['arbitrageFix'];
+  const calendarDeficit = floor ? floorDeficit(plainParams) : 0;
+  if (!valid(plainParams)) {
+    // The smallest constant lift of total variance that clears the calendar floor (QUANT.md b3).
+    const lift = (p: SviRaw): SviRaw => {
+      const d = floorDeficit(p);
+      return d > 0 ? { ...p, a: p.a + d * (1 + 1e-9) + 1e-15 } : p;
+    };
+    const wSse = (p: SviRaw): number => {
       let s = 0;
-      const h = (coarse.kMax - coarse.kMin) / (coarse.n - 1);
+      for (let i = 0; i < data.k.length; i++) {
+        const e = sviTotalVariance(p, data.k[i]!) - data.w[i]!;
+        s += data.weight[i]! * e * e;
+      }
+      return s;
+    };
+    // Penalty on g < 1e-3 over a coarser copy of the check grid (aiming above 0 so the fine grid
+    // passes too), in the units of the objective (vol²) with a large weight.
+    const coarse = butterflyGrid({ kMin, kMax, n: 41 });
+    const h = (coarse.kMax - coarse.kMin) / (coarse.n - 1);
+    const gPenalty = (p: SviRaw): number => {
+      let s = 0;
       for (let i = 0; i < coarse.n; i++) {
         const g = gOf(p, coarse.kMin + i * h);
         if (g < 1e-3) s += (1e-3 - g) ** 2;
       }
       return s;
     };
-    const pen = outer(penalty);
-    let pBest = nelderMead({ f: pen, x0: best.x, step: [0.1 * span, 0.5] });
-    for (const s of starts.slice(0, NM_STARTS)) {
-      const r = nelderMead({ f: pen, x0: s.x, step: [0.1 * span, 0.5] });
-      if (r.f < pBest.f) pBest = r;
-    }
-    const cand = paramsAt(data, pBest.x, mLo, mHi, aMax);
-    const candG = cand ? minButterflyG(cand, grid.kMin, grid.kMax, grid.n).minG : Number.NEGATIVE_INFINITY;
-    if (cand && candG >= 0) {
-      params = cand;
-      minG = candG;
-    } else {
-      const fb = fitSsviSlice(kept, t, () => evaluations++);
-      const fbG = minButterflyG(fb, grid.kMin, grid.kMax, grid.n).minG;
-      if (!(fbG >= 0)) {
-        return {
-          ok: false,
-          reason: `butterfly_arbitrage: minG ${minG} on [${grid.kMin}, ${grid.kMax}] and no arbitrage-free refit`,
-          diagnostics: { used: kept.length, dropped, minG, iterations: evaluations },
-        };
+    // Refit over (m, ln σ): floor-constrained inner solution, lifted over any rounding-level
+    // residual deficit (so every point is calendar-feasible and the objective is its true
+    // error), plus the g penalty when needed.
+    // With a floor, the inner QP carries it as linear constraints (qe-inner.ts).
+    const innerF = floor ? createQeInnerSolver(data, aMax, floor) : inner;
+    const refitObjective = (withG: boolean) => (x: number[]): number => {
+      evaluations++;
+      const m = Math.min(Math.max(x[0] ?? 0, mLo), mHi);
+      const ls = Math.min(Math.max(x[1] ?? 0, Math.log(SIGMA_MIN)), Math.log(SIGMA_MAX));
+      const sol = innerF(m, Math.exp(ls));
+      if (!Number.isFinite(sol.sse)) return Number.POSITIVE_INFINITY;
+      const wall = (m - (x[0] ?? 0)) ** 2 + (ls - (x[1] ?? 0)) ** 2;
+      let p = fromQe(sol, m, Math.exp(ls));
+      let f = sol.sse;
+      if (floor) {
+        p = lift(p);
+        f = wSse(p);
       }
-      params = fb;
-      minG = fbG;
+      return f + wall + (withG ? gPenalty(p) : 0);
+    };
+    type Fix = NonNullable<FitDiagnostics['arbitrageFix']>;
+    const candidates: { p: SviRaw; fix: Fix }[] = [];
+    if (floor) candidates.push({ p: lift(plainParams), fix: 'calendar_shift' });
+    const needG = gMin(floor ? lift(plainParams) : plainParams) < 0;
+    for (const withG of needG ? [true] : [false, true]) {
+      const obj = refitObjective(withG);
+      let r = nelderMead({ f: obj, x0: best.x, step: [0.1 * span, 0.5] });
+      const s0 = starts[0];
+      if (s0) {
+        const r2 = nelderMead({ f: obj, x0: s0.x, step: [0.1 * span, 0.5] });
+        if (r2.f < r.f) r = r2;
+      }
+      const p = paramsAt(innerF, r.x, mLo, mHi);
+      if (p) {
+        const cand = floor ? lift(p) : p;
+        candidates.push({ p: cand, fix: 'penalty_refit' });
+        if (valid(cand)) break;
+      }
+    }
+    // Last resort for g: the SSVI slice inside the GJ 2014 Thm 4.2 butterfly-free region.
+    if (!candidates.some((c) => valid(c.p))) {
+      const s = fitSsviSlice(kept, t, () => evaluations++);
+      candidates.push({ p: floor ? lift(s) : s, fix: 'ssvi_slice' });
+    }
+    params = null;
+    let bestSse = Number.POSITIVE_INFINITY;
+    for (const c of candidates) {
+      if (!valid(c.p)) continue;
+      const sse = weightedSse(c.p, kept, t);
+      if (sse < bestSse) {
+        bestSse = sse;
+        params = c.p;
+        arbitrageFix = c.fix;
+      }
+    }
+    if (params === null) {
+      const g0 = gMin(plainParams);
+      const reason = g0 < 0
+        ? `butterfly_arbitrage: minG ${g0} on [${grid.kMin}, ${grid.kMax}] and no arbitrage-free refit`
+        : `calendar_arbitrage: w below the previous expiry by up to ${floorDeficit(plainParams)} and no valid refit`;
+      return { ok: false, reason, diagnostics: { used: kept.length, dropped, minG: g0, iterations: evaluations } };
     }
   }
+  const minG = gMin(params);
 
   const medianW = median(Array.from(data.w));
   const w0 = sviTotalVariance(params, 0);
@@ -170,6 +243,8 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
     ms: clock() - t0,
     used: kept.length,
     dropped,
+    ...(arbitrageFix ? { arbitrageFix } : {}),
+    ...(calendarDeficit > 0 ? { calendarDeficit } : {}),
   };
   return { ok: true, params, diagnostics };
 }
@@ -197,10 +272,10 @@ function fromQe(sol: { a: number; d: number; c: number }, m: number, sigma: numb
   return { a: sol.a, b, rho, m, sigma };
 }
 
-function paramsAt(data: QeData, x: number[], mLo: number, mHi: number, aMax: number): SviRaw | null {
+function paramsAt(inner: (m: number, sigma: number) => QeInnerSolution, x: number[], mLo: number, mHi: number): SviRaw | null {
   const m = Math.min(Math.max(x[0] ?? 0, mLo), mHi);
   const sigma = Math.exp(Math.min(Math.max(x[1] ?? 0, Math.log(SIGMA_MIN)), Math.log(SIGMA_MAX)));
-  const sol = solveQeInner(data, m, sigma, 0, aMax);
+  const sol = inner(m, sigma);
   return Number.isFinite(sol.sse) ? fromQe(sol, m, sigma) : null;
 }
 
@@ -253,6 +328,15 @@ function fitSsviSlice(kept: readonly PreparedQuote[], t: number, tick: () => voi
   };
   const r = nelderMead({ f, x0: [Math.log(atm.mid * atm.mid * t), 0, 0], step: [0.2, 0.3, 1], maxEvaluations: 600 });
   return ssviToRaw(slice(r.x));
+}
+
+function weightedSse(p: SviRaw, kept: readonly PreparedQuote[], t: number): number {
+  let s = 0;
+  for (const q of kept) {
+    const e = Math.sqrt(Math.max(sviTotalVariance(p, q.k), 0) / t) - q.mid;
+    s += q.fitWeight * e * e;
+  }
+  return s;
 }
 
 function median(xs: number[]): number {

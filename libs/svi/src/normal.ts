@@ -76,12 +76,28 @@ export function erfcx(x: number): number {
 }
 
 /**
+ * 1 − erfcx(y) for y ≥ 0 without cancellation at small y: for y ≤ 0.46875 it is
+ * e^{y²}·erf(y) − (e^{y²} − 1) (erf from Cody 1969's first interval, e^{y²} − 1 by expm1),
+ * whose two terms differ by at least a factor 2 there; above, 1 − erfcx(y) directly.
+ *
+ * @example oneMinusErfcx(0.5) // 0.3843096558070741
+ */
+export function oneMinusErfcx(y: number): number {
+  if (y <= 0.46875) {
+    const y2 = y * y;
+    return Math.exp(y2) * erfSmall(y) - Math.expm1(y2);
+  }
+  return 1 - erfcx(y);
+}
+
+/**
  * Complementary error function erfc(x) = 1 − erf(x), relative accuracy ~1e-16
  * for x ≥ −26 (Cody 1969).
  *
  * @example erfc(0) // 1
  */
 export function erfc(x: number): number {
+  if (Number.isNaN(x)) return x;
   const y = Math.abs(x);
   let r: number;
   if (y <= 0.46875) return 1 - erfSmall(x);
@@ -133,6 +149,17 @@ function acklamLower(p: number): number {
   const r = q * q;
   return ((((((IA0 * r + IA1) * r + IA2) * r + IA3) * r + IA4) * r + IA5) * q) /
     (((((IB0 * r + IB1) * r + IB2) * r + IB3) * r + IB4) * r + 1);
+}
+
+/**
+ * Acklam's (2003) approximation to N⁻¹(p) without refinement: relative error < 1.15e-9.
+ * Good enough for starting values of iterations that polish afterwards.
+ *
+ * @example normInvApprox(0.975) // ≈ 1.95996398
+ */
+export function normInvApprox(p: number): number {
+  if (!(p > 0 && p < 1)) return p === 0 ? Number.NEGATIVE_INFINITY : p === 1 ? Number.POSITIVE_INFINITY : Number.NaN;
+  return p > 0.5 ? -acklamLower(1 - p) : acklamLower(p);
 }
 
 /**

@@ -39,6 +39,11 @@ export type FitDiagnostics = {
   used: number;
   /** quotes dropped by the pre-filters, counted by reason */
   dropped: Record<string, number>;
+  /** set when the plain fit was arbitrageable and was replaced: by a penalised refit, by the
+   *  butterfly-free SSVI slice, or by lifting `a` over the calendar floor */
+  arbitrageFix?: 'penalty_refit' | 'ssvi_slice' | 'calendar_shift';
+  /** with a calendar floor: the largest total-variance deficit of the unconstrained fit below it */
+  calendarDeficit?: number;
 };
 
 /** Result of a smile fit: parameters plus diagnostics, or a reason. */

@@ -1,0 +1,266 @@
+import {
+  SCHEMA_VERSION, derivedId,
+  type BookDelta, type BookEvent, type BookSnapshot, type Forward, type ForwardSource, type FuturePrice, type InstrumentDef,
+  type Mark, type MdEvent, type OptionTerms, type OptionTicker, type Status, type TopOfBook,
+} from '@volstream/events';
+import type { Core } from '@volstream/runtime';
+import { OrderBook, type Top } from './order-book.ts';
+import { BookCoreState, type BookEntryState } from './state.ts';
+import { CheckpointStateError } from './errors.ts';
+
+/**
+ * A forward from an option ticker's `underlying_price` (the price Deribit's own IVs use,
+ * EXCHANGES.md §1.9) is preferred; a future's mark stands in for an expiry only when no such
+ * forward was seen for this long (venue time, ms).
+ */
+export const FORWARD_PREFERENCE_MS = 60_000;
+
+type BookCoreCounters = {
+  /** Sequence gaps found (each made one book out of sync). */
+  gaps: number;
+  /** Deltas dropped: before the first snapshot, or while out of sync. */
+  droppedDeltas: number;
+  /** Levels removed by the crossed-book policy. */
+  crossedLevelsRemoved: number;
+};
+
+export type BookCoreStats = BookCoreCounters & { books: number; outOfSync: number };
+
+export type BookCore = Core<MdEvent, BookEvent> & { stats(): BookCoreStats };
+
+type Entry = {
+  venue: string;
+  instrument: string;
+  underlying: string;
+  expiryTs: number | undefined;
+  book: OrderBook;
+  /** Last top emitted (null before the first), so only changes are published. */
+  lastTop: Top | null;
+};
+
+type ForwardState = { forward: number; source: ForwardSource; sourceName: string | undefined; ts: number };
+
+const key = (venue: string, name: string) => `${venue}|${name}`;
+const sameTop = (a: Top | null, b: Top) => a !== null && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
+const NULL_TOP: Top = [null, null, null, null];
+
+/**
+ * The book stage's pure core: MD events in, BOOK events out.
+ *
+ * - Option terms come from md.instrument; book.top is emitted only for options whose terms are
+ *   known (it is self-contained), and only when best bid/ask price or size changes.
+ * - A snapshot clears both sides. Deltas before the first snapshot are dropped. A delta whose
+ *   prevSeq is not the book's last seq marks the book out of sync: ONE `status` book_resync and
+ *   ONE book.top with both sides null, then deltas are dropped until the next snapshot. A
+ *   connector's book_resync status for an instrument does the same (without a second status).
+ * - Crossed books: `CROSSED_BOOK_POLICY` in order-book.ts.
+ * - Forwards per (venue, underlying, expiry): md.ticker underlyingPrice, else md.future mark;
+ *   book.forward only when the value changes. book.mark when an option's mark price changes.
+ * - Status events from the MD stream pass through unchanged.
+ * Ids: `derivedId(kind, input.id)`; no clock, so replay gives the same outputs.
+ */
+export function createBookCore(state?: unknown): BookCore {
+  const terms = new Map<string, OptionTerms>();
+  const nonOptions = new Set<string>();
+  const books = new Map<string, Entry>();
+  const forwards = new Map<string, ForwardState>();
+  const marks = new Map<string, number>();
+  const counters: BookCoreCounters = { gaps: 0, droppedDeltas: 0, crossedLevelsRemoved: 0 };
+
+  if (state !== undefined) restore(state);
+
+  function apply(e: MdEvent): BookEvent[] {
+    switch (e.type) {
+      case 'md.instrument':
+        return onInstrument(e);
+      case 'md.book.snapshot':
+        return onSnapshot(e);
+      case 'md.book.delta':
+        return onDelta(e);
+      case 'md.ticker':
+        return onTicker(e);
+      case 'md.future':
+        return onFuture(e);
+      case 'status':
+        return onStatus(e);
+      case 'md.index':
+        return [];
+    }
+  }
+
+  function onInstrument(e: InstrumentDef): BookEvent[] {
+    const k = key(e.venue, e.instrument);
+    if (e.kind !== 'option' || e.expiryTs === undefined || e.strike === undefined || e.optionType === undefined) {
+      nonOptions.add(k);
+      return [];
+    }
+    const known = terms.has(k);
+    terms.set(k, {
+      instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, strike: e.strike,
+      optionType: e.optionType, settlement: e.settlement, contractSize: e.contractSize,
+    });
+    // A book that was built before its terms arrived can now be published.
+    const entry = books.get(k);
+    if (known || !entry?.book.inSync) return [];
+    return topIfChanged(entry, e);
+  }
+
+  function onSnapshot(e: BookSnapshot): BookEvent[] {
+    const k = key(e.venue, e.instrument);
+    if (nonOptions.has(k)) return [];
+    let entry = books.get(k);
+    if (!entry) {
+      entry = { venue: e.venue, instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, book: new OrderBook(), lastTop: null };
+      books.set(k, entry);
+    }
+    counters.crossedLevelsRemoved += entry.book.snapshot(e.bids, e.asks, e.seq);
+    return topIfChanged(entry, e);
+  }
+
+  function onDelta(e: BookDelta): BookEvent[] {
+    const k = key(e.venue, e.instrument);
+    const entry = books.get(k);
+    if (!entry || !entry.book.inSync) {
+      if (!nonOptions.has(k)) counters.droppedDeltas++;
+      return [];
+    }
+    if (e.prevSeq !== entry.book.seq) {
+      counters.gaps++;
+      const status: Status = {
+        type: 'status', v: SCHEMA_VERSION, id: derivedId('resync', e.id), venue: e.venue, ts: e.ts, recvTs: e.recvTs,
+        kind: 'book_resync', stage: 'book', underlying: entry.underlying, instrument: entry.instrument,
+        ...(entry.expiryTs !== undefined ? { expiryTs: entry.expiryTs } : {}),
+        reason: `sequence gap: expected prevSeq ${entry.book.seq}, got ${e.prevSeq}; book withheld until the next snapshot`,
+        detail: { expectedPrevSeq: entry.book.seq, prevSeq: e.prevSeq, seq: e.seq },
+      };
+      return [status, ...outOfSync(entry, e)];
+    }
+    counters.crossedLevelsRemoved += entry.book.delta(e.bids, e.asks, e.seq);
+    return topIfChanged(entry, e);
+  }
+
+  /** Stop trusting a book: publish a top with both sides null (once) and wait for a snapshot. */
+  function outOfSync(entry: Entry, e: BookDelta | Status): TopOfBook[] {
+    entry.book.inSync = false;
+    const t = terms.get(key(entry.venue, entry.instrument));
+    if (!t) return [];
+    entry.lastTop = NULL_TOP;
+    return [topEvent(t, NULL_TOP, 'seq' in e ? e.seq : entry.book.seq, e)];
+  }
+
+  function topIfChanged(entry: Entry, cause: { id: string; venue: string; ts: number; recvTs: number }): TopOfBook[] {
+    const t = terms.get(key(entry.venue, entry.instrument));
+    if (!t) return [];
+    const top = entry.book.top();
+    if (sameTop(entry.lastTop, top)) return [];
+    entry.lastTop = top;
+    return [topEvent(t, top, entry.book.seq, cause)];
+  }
+
+  function topEvent(t: OptionTerms, top: Top, seq: number, cause: { id: string; venue: string; ts: number; recvTs: number }): TopOfBook {
+    return {
+      type: 'book.top', v: SCHEMA_VERSION, id: derivedId('top', cause.id), venue: cause.venue, ts: cause.ts, recvTs: cause.recvTs,
+      ...t, bid: top[0], bidSize: top[1], ask: top[2], askSize: top[3], seq,
+    };
+  }
+
+  function onTicker(e: OptionTicker): BookEvent[] {
+    const out: BookEvent[] = [];
+    if (e.underlyingPrice !== undefined) {
+      const f = setForward(e, e.expiryTs, e.underlyingPrice, 'underlying_price', e.underlyingIndex);
+      if (f) out.push(f);
+    }
+    if (e.markPrice !== undefined) {
+      const k = key(e.venue, e.instrument);
+      if (marks.get(k) !== e.markPrice) {
+        marks.set(k, e.markPrice);
+        const m: Mark = {
+          type: 'book.mark', v: SCHEMA_VERSION, id: derivedId('mark', e.id), venue: e.venue, ts: e.ts, recvTs: e.recvTs,
+          instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, markPrice: e.markPrice,
+          ...(e.markIv !== undefined ? { venueMarkIv: e.markIv } : {}),
+        };
+        out.push(m);
+      }
+    }
+    return out;
+  }
+
+  function onFuture(e: FuturePrice): BookEvent[] {
+    if (e.expiryTs === undefined) return []; // a perpetual has no expiry to be the forward of
+    const prev = forwards.get(forwardKey(e.venue, e.underlying, e.expiryTs));
+    if (prev?.source === 'underlying_price' && e.ts - prev.ts < FORWARD_PREFERENCE_MS) return [];
+    const f = setForward(e, e.expiryTs, e.markPrice, 'future', e.instrument);
+    return f ? [f] : [];
+  }
+
+  function setForward(e: OptionTicker | FuturePrice, expiryTs: number, value: number, source: ForwardSource, sourceName: string | undefined): Forward | undefined {
+    const k = forwardKey(e.venue, e.underlying, expiryTs);
+    const prev = forwards.get(k);
+    if (prev && prev.forward === value && prev.source === source) {
+      prev.ts = e.ts; // still current: keeps the underlying_price preference alive
+      return undefined;
+    }
+    forwards.set(k, { forward: value, source, sourceName, ts: e.ts });
+    return {
+      type: 'book.forward', v: SCHEMA_VERSION, id: derivedId('fwd', e.id), venue: e.venue, ts: e.ts, recvTs: e.recvTs,
+      underlying: e.underlying, expiryTs, forward: value, source, ...(sourceName !== undefined ? { sourceName } : {}),
+    };
+  }
+
+  function onStatus(e: Status): BookEvent[] {
+    if (e.kind === 'book_resync' && e.stage !== 'book' && e.instrument !== undefined) {
+      const entry = books.get(key(e.venue, e.instrument));
+      if (entry?.book.inSync) return [e, ...outOfSync(entry, e)];
+    }
+    return [e];
+  }
+
+  function snapshot(): BookCoreState {
+    return {
+      v: 1,
+      terms: [...terms].map(([k, t]) => ({ venue: k.slice(0, k.indexOf('|')), ...t })),
+      nonOptions: [...nonOptions],
+      books: [...books.values()].map((b): BookEntryState => ({
+        venue: b.venue, instrument: b.instrument, underlying: b.underlying, ...(b.expiryTs !== undefined ? { expiryTs: b.expiryTs } : {}),
+        seq: b.book.seq, inSync: b.book.inSync, bids: b.book.bids.levels(), asks: b.book.asks.levels(), lastTop: b.lastTop ? [...b.lastTop] : null,
+      })),
+      forwards: [...forwards].map(([k, f]) => {
+        const [venue, underlying, expiryTs] = k.split('|');
+        return { venue: venue!, underlying: underlying!, expiryTs: Number(expiryTs), forward: f.forward, source: f.source, ...(f.sourceName !== undefined ? { sourceName: f.sourceName } : {}), ts: f.ts };
+      }),
+      marks: [...marks].map(([k, markPrice]) => ({ venue: k.slice(0, k.indexOf('|')), instrument: k.slice(k.indexOf('|') + 1), markPrice })),
+      counters: { ...counters },
+    };
+  }
+
+  function restore(raw: unknown): void {
+    const r = BookCoreState.safeParse(raw);
+    if (!r.success) throw new CheckpointStateError(`book core state does not match its schema: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+    const s = r.data;
+    for (const { venue, ...t } of s.terms) terms.set(key(venue, t.instrument), t);
+    for (const k of s.nonOptions) nonOptions.add(k);
+    for (const b of s.books) {
+      const book = new OrderBook();
+      for (const [p, a] of b.bids) book.bids.set(p, a);
+      for (const [p, a] of b.asks) book.asks.set(p, a);
+      book.seq = b.seq;
+      book.inSync = b.inSync;
+      books.set(key(b.venue, b.instrument), { venue: b.venue, instrument: b.instrument, underlying: b.underlying, expiryTs: b.expiryTs, book, lastTop: b.lastTop });
+    }
+    for (const f of s.forwards) forwards.set(forwardKey(f.venue, f.underlying, f.expiryTs), { forward: f.forward, source: f.source, sourceName: f.sourceName, ts: f.ts });
+    for (const m of s.marks) marks.set(key(m.venue, m.instrument), m.markPrice);
+    Object.assign(counters, s.counters);
+  }
+
+  function stats(): BookCoreStats {
+    let outOfSync = 0;
+    for (const b of books.values()) if (!b.book.inSync) outOfSync++;
+    return { ...counters, books: books.size, outOfSync };
+  }
+
+  return { apply, snapshot, stats };
+}
+
+function forwardKey(venue: string, underlying: string, expiryTs: number): string {
+  return `${venue}|${underlying}|${expiryTs}`;
+}

@@ -1,0 +1,180 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AnyEvent, STREAM_NAMES, decode, type BookSnapshot, type Status } from '@volstream/events';
+import { connectNats, createLogger } from '@volstream/runtime';
+import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { parseConnectorConfig } from './config.ts';
+import { startConnector, type ConnectorHandle } from './connector.ts';
+import { startDeribitTestServer, type DeribitTestServer } from './testing/deribit-test-server.ts';
+import * as S from './testing/deribit-scenario.ts';
+
+/** Every event stored in a stream, in stream order. */
+async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
+  const nc = await connectNats({ url, name: 'reader' });
+  try {
+    const info = await (await jetstreamManager(nc)).streams.info(stream);
+    const out: AnyEvent[] = [];
+    if (info.state.messages === 0) return out;
+    const c = await jetstream(nc).consumers.get(stream);
+    const it = await c.fetch({ max_messages: info.state.messages, expires: 5_000 });
+    for await (const m of it) {
+      const r = decode(m.data);
+      if (!r.ok) throw r.error;
+      out.push(r.event);
+      if (m.info.pending === 0) break;
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+const quiet = createLogger('connector-test', 'warn');
+
+describe('connector against a local Deribit replaying real frames', () => {
+  let nats: NatsServer;
+  let venue: DeribitTestServer | undefined;
+  let connector: ConnectorHandle | undefined;
+
+  beforeEach(async () => { nats = await startNatsServer(); });
+  afterEach(async () => {
+    await connector?.stop();
+    await venue?.close();
+    await nats.stop();
+    connector = undefined;
+    venue = undefined;
+  });
+
+  const start = async (env: Record<string, string> = {}) => {
+    const config = parseConnectorConfig({
+      NATS_URL: nats.url, DERIBIT_WS_URL: venue!.url, DERIBIT_CURRENCIES: 'BTC', DERIBIT_RECONNECT_MIN_MS: '50', DERIBIT_RECONNECT_MAX_MS: '200',
+      DERIBIT_SUBSCRIBE_PER_S: '3.3', ...env,
+    });
+    connector = await startConnector(config, { log: quiet });
+    return connector;
+  };
+  const md = () => readStream(nats.url, STREAM_NAMES.md);
+
+  it('publishes instruments, books, tickers and index into the MD stream, once per id', async () => {
+    venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript({ duplicateTicker: true }) });
+    const c = await start();
+    await waitFor(async () => (await md()).some((e) => e.type === 'md.index'));
+    await waitFor(() => c.stats.publisher.duplicates >= 1);
+
+    const events = await md();
+    const types = events.map((e) => e.type);
+    expect(types.filter((t) => t === 'md.instrument')).toHaveLength(3);
+    expect(types.filter((t) => t === 'md.ticker')).toHaveLength(1); // sent twice, stored once (Nats-Msg-Id)
+    expect(events.find((e) => e.type === 'status')).toMatchObject({ kind: 'feed_connected', underlying: 'BTC', stage: 'connector' });
+    const snap = events.find((e): e is BookSnapshot => e.type === 'md.book.snapshot')!;
+    expect(snap).toMatchObject({ instrument: S.PUT, underlying: 'BTC', expiryTs: Date.parse('2021-06-11T08:00:00Z'), seq: S.SNAPSHOT_CHANGE_ID, bids: [[0.005, 13.7], [0.0045, 5.7], [0.004, 61.6]] });
+    expect(events.find((e) => e.type === 'md.ticker')).toMatchObject({ instrument: S.CALL, markIv: 0.6321, underlyingPrice: 9440.73 });
+    expect(events.find((e) => e.type === 'md.future')).toMatchObject({ instrument: S.PERP, markPrice: 47225 });
+    expect(events.find((e) => e.type === 'md.index')).toMatchObject({ underlying: 'BTC', price: 3937.89 });
+
+    // Subscriptions: one heartbeat setup, instruments per kind, batches within Deribit's limits.
+    const subs = venue.requests.filter((r) => r.method === 'public/subscribe');
+    expect(subs.flatMap((r) => r.params.channels as string[]).sort()).toEqual(Object.values(S.channel).sort());
+    expect(venue.requests.find((r) => r.method === 'public/set_heartbeat')?.params).toEqual({ interval: 10 });
+    expect(venue.requests.filter((r) => r.method === 'public/get_instruments').map((r) => r.params)).toEqual([
+      { currency: 'BTC', kind: 'option', expired: false }, { currency: 'BTC', kind: 'future', expired: false },
+    ]);
+  });
+
+  it('sets malformed frames aside on the dead-letter subject and keeps going', async () => {
+    venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
+    const c = await start();
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    venue.send('{"jsonrpc":"2.0","method":"subscription","params":{"channel":"book.BTC-11JUN21-25000-P.100ms","data":{"nope":1}}');
+    venue.send('not json at all');
+    venue.send(S.docIndex);
+    await waitFor(async () => (await readStream(nats.url, STREAM_NAMES.rejected)).length === 2);
+    const rejected = await readStream(nats.url, STREAM_NAMES.rejected);
+    expect(rejected.map((r) => r.type === 'rejected' && r.reason)).toEqual([expect.stringMatching(/malformed JSON/), expect.stringMatching(/malformed JSON/)]);
+    expect(c.stats.venues.deribit!.rejected).toBe(2);
+    expect(rejected[1]).toMatchObject({ stage: 'connector', venue: 'deribit', raw: 'not json at all', truncated: false });
+  });
+
+  it('resubscribes a book channel after a change_id gap and publishes the fresh snapshot', async () => {
+    venue = await startDeribitTestServer({
+      instruments: S.INSTRUMENTS,
+      onSubscribe: S.replayScript({
+        putScript: (p) => {
+          if (p.subscription === 1) {
+            p.send(S.realSnapshot);
+            for (const ch of S.putChanges) p.send(ch);
+            p.send(S.putGapChange);
+            p.send(S.putBook({ changeId: S.SNAPSHOT_CHANGE_ID + 45, prevChangeId: S.SNAPSHOT_CHANGE_ID + 40, bids: [], asks: [['new', 0.007, 1]] }));
+          } else {
+            p.send(S.putFreshSnapshot);
+          }
+        },
+      }),
+    });
+    const c = await start();
+    await waitFor(async () => (await md()).filter((e) => e.type === 'md.book.snapshot').length === 2);
+    const events = (await md()).filter((e) => ('instrument' in e && e.instrument === S.PUT) || (e.type === 'status' && e.kind === 'book_resync'));
+    expect(events.map((e) => (e.type === 'status' ? `status:${e.kind}` : `${e.type}:${'seq' in e ? e.seq - S.SNAPSHOT_CHANGE_ID : ''}`)).filter((s) => !s.startsWith('md.instrument') && !s.startsWith('md.ticker'))).toEqual([
+      'md.book.snapshot:0', 'md.book.delta:7', 'md.book.delta:19', 'md.book.delta:40', 'status:book_resync', 'md.book.snapshot:52',
+    ]);
+    const resync = events.find((e): e is Status => e.type === 'status')!;
+    expect(resync).toMatchObject({ instrument: S.PUT, underlying: 'BTC', stage: 'connector', detail: { prevChangeId: S.SNAPSHOT_CHANGE_ID + 31 } });
+    const afterGap = venue.requests.slice(venue.requests.findIndex((r) => r.method === 'public/unsubscribe'));
+    expect(afterGap.map((r) => [r.method, r.params.channels])).toEqual([['public/unsubscribe', [S.channel.putBook]], ['public/subscribe', [S.channel.putBook]]]);
+    expect(c.stats.venues.deribit).toMatchObject({ resyncs: 1, droppedWhileResync: 1 });
+  });
+
+  it('answers every test_request with public/test', async () => {
+    venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS });
+    const c = await start();
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } });
+    venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'heartbeat' } });
+    venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } });
+    await venue.waitFor(() => venue!.requests.filter((r) => r.method === 'public/test').length === 2);
+    expect(c.stats.venues.deribit).toMatchObject({ testRequests: 2, heartbeats: 1, rejected: 0 });
+  });
+
+  it('reconnects after the venue drops the connection, with disconnect/connect status events', async () => {
+    venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
+    const c = await start();
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    venue.drop();
+    await venue.waitFor(() => venue!.connections === 2 && venue!.requests.filter((r) => r.method === 'public/subscribe').length >= 2);
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6 && c.stats.venues.deribit!.connects === 2);
+    const statuses = (await md()).filter((e): e is Status => e.type === 'status').map((e) => e.kind);
+    expect(statuses).toEqual(['feed_connected', 'feed_disconnected', 'feed_connected']);
+    // The same real frames after the reconnect carry the same ids: stored once.
+    const events = await md();
+    expect(events.filter((e) => e.type === 'md.book.snapshot')).toHaveLength(1);
+    expect(c.stats.publisher.duplicates).toBeGreaterThan(0);
+  });
+
+  it('backs off and retries a subscribe answered with 10028 too_many_requests', async () => {
+    venue = await startDeribitTestServer({
+      instruments: S.INSTRUMENTS, onSubscribe: S.replayScript(),
+      failRequest: ({ method, n }) => (method === 'public/subscribe' && n === 1 ? { code: 10028, message: 'too_many_requests' } : undefined),
+    });
+    const c = await start();
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    expect(c.stats.venues.deribit!.rateLimited).toBeGreaterThanOrEqual(1);
+    expect(venue.requests.filter((r) => r.method === 'public/subscribe')).toHaveLength(2);
+  });
+
+  it('reports channels that go quiet as feed_stale', async () => {
+    venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
+    const c = await start({ STALE_AFTER_MS: '400' });
+    await waitFor(() => (c.stats.venues.deribit?.stale ?? 0) >= 4);
+    const stale = (await md()).filter((e): e is Status => e.type === 'status' && e.kind === 'feed_stale');
+    expect(stale.map((s) => s.detail?.channel).sort()).toEqual([S.channel.callTicker, S.channel.index, S.channel.perpTicker, S.channel.putTicker].sort());
+    expect(stale.find((s) => s.instrument === S.CALL)).toMatchObject({ underlying: 'BTC', expiryTs: Date.parse('2020-06-05T08:00:00Z') });
+  });
+});

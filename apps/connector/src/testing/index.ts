@@ -1,0 +1,2 @@
+export * from './deribit-test-server.ts';
+export * as deribitScenario from './deribit-scenario.ts';

@@ -1,0 +1,44 @@
+import type { MdEvent, Rejected } from '@volstream/events';
+import type { Logger } from '@volstream/runtime';
+
+/**
+ * What a venue's pure mapper returns for one raw frame: 0..n normalised events, or a rejection
+ * with its reason (never a throw), plus an optional venue-specific control signal for the
+ * session adapter (heartbeat, request answer, error...).
+ */
+export type MapResult<Control> = {
+  events: MdEvent[];
+  rejected?: { reason: string };
+  control?: Control;
+};
+
+/** A venue mapper: a pure function of the frame, the receive time and read-only context. */
+export type VenueMapper<Ctx, Control> = (frame: string, recvTs: number, ctx: Ctx) => MapResult<Control>;
+
+/** Where a session sends what it produced; the connector publishes it in order. */
+export type EventSink = {
+  push(event: MdEvent | Rejected): void;
+};
+
+export type VenueStats = Record<string, number>;
+
+/** One venue's websocket session(s), reconnecting on its own until stopped. */
+export type VenueSession = {
+  readonly venue: string;
+  readonly stats: VenueStats;
+  /** Restart the websocket (fresh subscriptions and snapshots), e.g. after events were lost. */
+  restart(reason: string): void;
+  /** Backpressure: stop (true) or resume (false) reading the venue's socket. */
+  pause?(paused: boolean): void;
+  stop(): Promise<void>;
+  /** Settles when stopped. */
+  readonly done: Promise<void>;
+};
+
+export type VenueSessionDeps = {
+  sink: EventSink;
+  log: Logger;
+  /** Wall clock (ms) for receive times and timers; a parameter so tests can control it. */
+  now?: () => number;
+  random?: () => number;
+};

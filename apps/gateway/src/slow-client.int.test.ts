@@ -1,0 +1,72 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '@volstream/runtime';
+import { serveGateway, type ServedGateway } from './server.ts';
+import { SurfaceStore } from './store.ts';
+import { BASE_TS, exampleQuotes, exampleSurface } from './testing/fixtures.ts';
+import { TestClient, waitFor } from './testing/ws-client.ts';
+
+// The websocket server with real sockets, fed straight from a store (NATS plays no part in
+// flow control): a client that stops reading must cost the server a bounded buffer, then go.
+
+const limits = { pingMs: 60_000, conflateBytes: 256 * 1024, dropBytes: 4 << 20, stallMs: 1_500 };
+
+describe('a websocket client that does not read', () => {
+  const store = new SurfaceStore();
+  let gw: ServedGateway;
+  let n = 0;
+  const push = () => {
+    const s = exampleSurface({ ts: BASE_TS + ++n, id: `S:${n}` });
+    gw.hub.onChange(store.apply(s));
+  };
+
+  beforeAll(async () => {
+    const first = exampleSurface({ ts: BASE_TS });
+    store.apply(first);
+    // ~60 strikes x 2 types x 6 expiries of quotes: each update is a few hundred kB.
+    for (const p of exampleQuotes(first, { strikes: 60 })) store.apply(p);
+    gw = await serveGateway({
+      store, host: '127.0.0.1', port: 0, ws: limits, log: createLogger('slow-test', 'error'),
+      health: { nats: () => ({ connected: true, status: 'connected' }), feed: () => ({}) },
+    });
+  });
+  afterAll(async () => { await gw?.close(); });
+
+  it('keeps its server-side buffer bounded with conflated updates, drops it, and keeps serving others', async () => {
+    const url = `${gw.url.replace('http', 'ws')}/ws`;
+    const slow = await TestClient.open(url);
+    const fast = await TestClient.open(url);
+    for (const c of [slow, fast]) c.send({ op: 'subscribe', channel: 'surface', underlying: 'BTC' });
+    const snap = await slow.next((m) => m.type === 'snapshot');
+    await fast.next((m) => m.type === 'snapshot');
+    const messageBytes = JSON.stringify(snap).length;
+    expect(messageBytes).toBeGreaterThan(100_000);
+
+    slow.ws.pause(); // stop reading: the kernel buffers fill, then the server's
+    let maxBuffered = 0;
+    const updates = 200; // far more than loopback socket buffers hold
+    for (let i = 0; i < updates; i++) {
+      push();
+      maxBuffered = Math.max(maxBuffered, gw.hub.stats().maxBufferedBytes);
+      await new Promise((r) => setImmediate(r));
+    }
+    const stats = gw.hub.stats();
+    expect(stats.conflated).toBeGreaterThan(0);
+    // Never more than the conflation bound plus the one message that crossed it.
+    expect(maxBuffered).toBeGreaterThan(limits.conflateBytes);
+    expect(maxBuffered).toBeLessThanOrEqual(limits.conflateBytes + messageBytes);
+
+    // Still above the bound after stallMs: dropped.
+    await waitFor(() => (gw.hub.stats().dropped === 1 ? true : undefined), 10_000, 'the slow client to be dropped');
+    expect(gw.hub.stats().clients).toBe(1);
+    slow.ws.resume();
+    await waitFor(() => (slow.ws.readyState === slow.ws.CLOSED ? true : undefined), 10_000, 'the slow client socket to close');
+
+    // The reading client got every update, in order.
+    const seqs = (await waitFor(() => {
+      const s = fast.messages.filter((m) => m.type === 'update').map((m) => m.seq);
+      return s.length === updates ? s : undefined;
+    }, 20_000, 'all updates on the fast client'));
+    expect(seqs).toEqual(Array.from({ length: updates }, (_, i) => snap.seq + 1 + i));
+    fast.close();
+  });
+});

@@ -1,0 +1,48 @@
+import { WebSocket } from 'ws';
+
+/** A websocket test client that records server messages and waits for the one it needs. */
+export class TestClient {
+  readonly messages: any[] = [];
+  private waiters: { match: (m: any) => boolean; resolve: (m: any) => void }[] = [];
+  private constructor(readonly ws: WebSocket) {
+    ws.on('message', (data) => {
+      const m = JSON.parse(String(data));
+      this.messages.push(m);
+      this.waiters = this.waiters.filter((w) => (w.match(m) ? (w.resolve(m), false) : true));
+    });
+  }
+
+  static async open(url: string): Promise<TestClient> {
+    const ws = new WebSocket(url);
+    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+    return new TestClient(ws);
+  }
+
+  send(msg: object): void {
+    this.ws.send(JSON.stringify(msg));
+  }
+
+  /** The first message (already received or coming) that matches, or a timeout error. */
+  next(match: (m: any) => boolean, timeoutMs = 10_000): Promise<any> {
+    const seen = this.messages.find(match);
+    if (seen) return Promise.resolve(seen);
+    return new Promise((resolve, reject) => {
+      const t = setTimeout(() => reject(new Error(`no matching message in ${timeoutMs} ms; got types ${this.messages.map((m) => m.type).join(',')}`)), timeoutMs);
+      this.waiters.push({ match, resolve: (m) => { clearTimeout(t); resolve(m); } });
+    });
+  }
+
+  close(): void {
+    this.ws.terminate();
+  }
+}
+
+export async function waitFor<T>(probe: () => Promise<T | undefined> | T | undefined, timeoutMs = 15_000, what = 'condition'): Promise<T> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await probe();
+    if (v !== undefined && v !== false) return v;
+    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}

@@ -1,0 +1,1 @@
+export { syntheticVolPoints, trueSmile, seededRandom, type SyntheticVolOptions } from './synthetic-vol.ts';

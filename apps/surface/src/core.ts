@@ -1,0 +1,180 @@
+import { eventId, type SmileFit, type SmileSlice, type Status, type Surface, type SurfaceEvent, type VolEvent, type VolPoint } from '@volstream/events';
+import type { Core } from '@volstream/runtime';
+import { yearsToExpiry } from '@volstream/vol';
+import { fixedTenors, volIndex30d, type FitExpiryInput, type SurfaceFitter } from './fitter.ts';
+import { otmQuotes } from './quotes.ts';
+import { toSlice } from './slice.ts';
+import {
+  emptyState, expiryKey, fromSnapshot, groupKey, isSurfaceSnapshot, toSnapshot,
+  type ExpiryState, type GroupState, type SurfaceState,
+} from './state.ts';
+
+export const DEFAULT_FIT_INTERVAL_MS = 1_000;
+export const DEFAULT_MIN_POINTS = 6;
+export const DEFAULT_MIN_T_MS = 3_600_000;
+/** Fixed tenors of the surface event, calendar days (QUANT.md b11: Velo's 7/30/90/180). */
+export const TENOR_DAYS = [7, 30, 60, 90, 180] as const;
+
+export type SurfaceCoreOptions = {
+  fitter: SurfaceFitter;
+  /** Fit cadence in ms of EVENT time, per (venue, underlying). */
+  fitIntervalMs?: number;
+  /** Fewest usable OTM quotes an expiry needs to be fitted. */
+  minPoints?: number;
+  /** Expiries closer than this (ms) at the fit time are left out of the surface. */
+  minTMs?: number;
+  /** Wall clock for `diagnostics.ms` only, the one field not reproducible on replay (default: none, ms = 0). */
+  clock?: () => number;
+};
+
+/** The input whose arrival triggered a fit round. */
+type Cause = { id: string; recvTs: number };
+
+/**
+ * Fits the implied-vol surface of each (venue, underlying) on a cadence of event time:
+ * when an input's ts reaches the group's next boundary (floor(ts / fitIntervalMs) + 1) ·
+ * fitIntervalMs, every expiry that received points since its last fit, has ≥ minPoints usable
+ * OTM quotes and t ≥ minT is fitted at that boundary (before the input is applied), with the
+ * fitter's calendar repair across the fitted expiries. It emits one surface.smile per fitted
+ * expiry, a status fit_rejected (previous fit kept) per refused one, and one surface.surface
+ * with every current expiry (the last good fit of unchanged ones), fixed tenors and the 30-day
+ * index. Nothing is fitted between boundaries.
+ *
+ * Pure and deterministic (time is the events' ts, ids derive from fit times), except
+ * `diagnostics.ms`, which only the injected clock feeds.
+ */
+export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown): Core<VolEvent, SurfaceEvent> {
+  const { fitter } = options;
+  const fitIntervalMs = options.fitIntervalMs ?? DEFAULT_FIT_INTERVAL_MS;
+  const minPoints = options.minPoints ?? DEFAULT_MIN_POINTS;
+  const minTMs = options.minTMs ?? DEFAULT_MIN_T_MS;
+  const clock = options.clock ?? (() => 0);
+  if (!(Number.isInteger(fitIntervalMs) && fitIntervalMs > 0)) throw new RangeError(`fitIntervalMs must be a positive integer (ms), got ${fitIntervalMs}`);
+  const s: SurfaceState = state === undefined ? emptyState() : isSurfaceSnapshot(state) ? fromSnapshot(state) : invalidState(state);
+  const ref = { name: fitter.name, version: fitter.version };
+  const nextBoundary = (ts: number) => (Math.floor(ts / fitIntervalMs) + 1) * fitIntervalMs;
+
+  function apply(e: VolEvent): SurfaceEvent[] {
+    if (e.type === 'status') return [e];
+    const gk = groupKey(e.venue, e.underlying);
+    let g = s.groups.get(gk);
+    let out: SurfaceEvent[] = [];
+    if (!g) {
+      g = { venue: e.venue, underlying: e.underlying, nextFitTs: nextBoundary(e.ts), expiries: new Set() };
+      s.groups.set(gk, g);
+    } else if (e.ts >= g.nextFitTs) {
+      out = fitRound(g, g.nextFitTs, e);
+      g.nextFitTs = nextBoundary(e.ts);
+    }
+    addPoint(g, e);
+    return out;
+  }
+
+  function addPoint(g: GroupState, p: VolPoint): void {
+    const key = expiryKey(p.venue, p.underlying, p.expiryTs);
+    let exp = s.expiries.get(key);
+    if (!exp) {
+      if (p.ts >= p.expiryTs) return;
+      exp = { venue: p.venue, underlying: p.underlying, expiryTs: p.expiryTs, forward: p.forward, lastRecvTs: p.recvTs, points: new Map(), changed: false, last: null };
+      s.expiries.set(key, exp);
+      g.expiries.add(key);
+    }
+    if (p.reasons.mid === 'expired') exp.points.delete(p.instrument);
+    else exp.points.set(p.instrument, { instrument: p.instrument, strike: p.strike, isCall: p.optionType === 'call', bidIv: p.bidIv, askIv: p.askIv, midIv: p.midIv, vega: p.vega });
+    exp.forward = p.forward;
+    exp.lastRecvTs = p.recvTs;
+    exp.changed = true;
+  }
+
+  function fitRound(g: GroupState, fitTs: number, cause: Cause): SurfaceEvent[] {
+    const out: SurfaceEvent[] = [];
+    let dropped = false;
+    const toFit: { exp: ExpiryState; input: FitExpiryInput }[] = [];
+    for (const key of [...g.expiries]) {
+      const exp = s.expiries.get(key)!;
+      if (exp.expiryTs - fitTs < minTMs) {
+        // Too close to expiry for a meaningful smile: out of the surface; forgotten once expired.
+        if (exp.last) dropped = true;
+        exp.last = null;
+        if (exp.expiryTs <= fitTs) {
+          s.expiries.delete(key);
+          g.expiries.delete(key);
+        }
+        continue;
+      }
+      if (!exp.changed) continue;
+      const t = yearsToExpiry({ expiryTs: exp.expiryTs, ts: fitTs });
+      const quotes = otmQuotes({ points: exp.points.values(), forward: exp.forward, t });
+      if (quotes.length < minPoints) continue; // stays changed: fitted once enough quotes arrive
+      toFit.push({ exp, input: { expiryTs: exp.expiryTs, t, forward: exp.forward, quotes } });
+    }
+    toFit.sort((a, b) => a.exp.expiryTs - b.exp.expiryTs);
+
+    let fitted = 0;
+    let recvTs = cause.recvTs;
+    if (toFit.length > 0) {
+      const previous = { expiries: toFit.flatMap(({ exp }) => (exp.last ? [exp.last.fit] : [])) };
+      const result = fitter.fitSurface({ expiries: toFit.map((x) => x.input) }, previous, { clock });
+      const byExpiry = new Map(result.expiries.map((r) => [r.expiryTs, r]));
+      for (const { exp, input } of toFit) {
+        exp.changed = false;
+        const r = byExpiry.get(exp.expiryTs);
+        const checked = !r ? { ok: false as const, reason: 'no result from fitter' } : r.ok ? toSlice(r, input.quotes.length) : r;
+        if (!checked.ok) {
+          out.push(rejected(exp, fitTs, checked.reason, input.quotes.length));
+          continue;
+        }
+        exp.last = { slice: checked.slice, fit: r as Extract<typeof r, { ok: true }> };
+        out.push(smileEvent(exp, fitTs, checked.slice));
+        fitted++;
+        recvTs = Math.max(recvTs, exp.lastRecvTs);
+      }
+    }
+    if (fitted > 0 || dropped) out.push(surfaceEvent(g, fitTs, recvTs));
+    return out;
+  }
+
+  function smileEvent(exp: ExpiryState, fitTs: number, slice: SmileSlice): SmileFit {
+    return {
+      type: 'surface.smile', v: 1, id: eventId('smile', ref.name, ref.version, exp.venue, exp.underlying, exp.expiryTs, fitTs),
+      venue: exp.venue, ts: fitTs, recvTs: exp.lastRecvTs, underlying: exp.underlying, fitter: ref, ...slice,
+    };
+  }
+
+  function rejected(exp: ExpiryState, fitTs: number, reason: string, quotes: number): Status {
+    return {
+      type: 'status', v: 1, id: eventId('fitrej', ref.name, ref.version, exp.venue, exp.underlying, exp.expiryTs, fitTs),
+      venue: exp.venue, ts: fitTs, recvTs: exp.lastRecvTs, kind: 'fit_rejected', stage: 'surface', underlying: exp.underlying, expiryTs: exp.expiryTs,
+      reason, detail: { fitter: `${ref.name}@${ref.version}`, quotes, keptPrevious: exp.last !== null },
+    };
+  }
+
+  function surfaceEvent(g: GroupState, fitTs: number, recvTs: number): Surface {
+    const expiries = [...g.expiries].map((k) => s.expiries.get(k)!.last?.slice).filter((x): x is SmileSlice => x !== undefined).sort((a, b) => a.expiryTs - b.expiryTs);
+    const ev: Surface = {
+      type: 'surface.surface', v: 1, id: eventId('surface', ref.name, ref.version, g.venue, g.underlying, fitTs),
+      venue: g.venue, ts: fitTs, recvTs, underlying: g.underlying, fitter: ref, expiries,
+    };
+    const slices = expiries.map((x) => ({ t: x.t, params: x.params }));
+    if (fixedTenors) {
+      ev.tenors = fixedTenors({ slices, days: TENOR_DAYS }).map((p, i) => ({
+        days: TENOR_DAYS[i]!,
+        atmVol: finiteOrNull(p?.atmVol), rr25: finiteOrNull(p?.rr25), bf25: finiteOrNull(p?.bf25),
+      }));
+    }
+    // libs/svi gives the index in vol points (like DVOL); the event carries a fraction.
+    if (volIndex30d) {
+      const index = volIndex30d({ slices });
+      ev.index30d = index ? finiteOrNull(index.value / 100) : null;
+    }
+    return ev;
+  }
+
+  return { apply, snapshot: () => toSnapshot(s) };
+}
+
+const finiteOrNull = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
+
+function invalidState(state: unknown): never {
+  throw new TypeError(`not a surface core snapshot (v: 1 expected): ${JSON.stringify(state)?.slice(0, 200)}`);
+}

@@ -1,0 +1,46 @@
+import { VolEvent, parseShare } from '@volstream/events';
+import { ConfigError, connectNats, createLogger, ensureStreams, jetstreamManager, runWorker, type NatsConnection, type WorkerHandle } from '@volstream/runtime';
+import { createSurfaceCore } from './core.ts';
+import { getSurfaceFitter } from './fitter.ts';
+import type { SurfaceConfig } from './config.ts';
+
+export { createSurfaceCore, DEFAULT_FIT_INTERVAL_MS, DEFAULT_MIN_POINTS, DEFAULT_MIN_T_MS, TENOR_DAYS, type SurfaceCoreOptions } from './core.ts';
+export { parseSurfaceConfig, SurfaceEnv, type SurfaceConfig } from './config.ts';
+export { getSurfaceFitter, knownFitters, type SurfaceFitter, type FitExpiryInput, type FitExpiryResult } from './fitter.ts';
+export { otmQuotes, type StoredPoint } from './quotes.ts';
+
+export type SurfaceHandle = {
+  readonly nc: NatsConnection;
+  readonly worker: WorkerHandle;
+  readonly done: Promise<void>;
+  stop(): Promise<void>;
+};
+
+/** Run the surface stage: VOL stream (this process's SHARE of it) -> surface core -> SURFACE stream. */
+export async function startSurface(config: SurfaceConfig): Promise<SurfaceHandle> {
+  const found = getSurfaceFitter(config.FITTER);
+  if (!found.ok) throw new ConfigError(`FITTER: ${found.reason}`);
+  const { fitter } = found;
+  const log = createLogger('surface');
+  const nc = await connectNats({ url: config.NATS_URL, name: 'surface' });
+  await ensureStreams(await jetstreamManager(nc));
+  const worker = await runWorker({
+    name: 'surface',
+    nc,
+    input: { stage: 'vol', schema: VolEvent, share: parseShare(config.SHARE) },
+    output: 'surface',
+    core: (state) => createSurfaceCore({ fitter, fitIntervalMs: config.FIT_INTERVAL_MS, minPoints: config.MIN_POINTS, clock: () => performance.now() }, state),
+    checkpointEveryMs: config.CHECKPOINT_MS,
+    log,
+  });
+  log.info('fitter', { fitter: `${fitter.name}@${fitter.version}` });
+  return {
+    nc,
+    worker,
+    done: worker.done,
+    async stop() {
+      await worker.stop();
+      await nc.close();
+    },
+  };
+}
