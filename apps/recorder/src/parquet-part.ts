@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { DuckDBConnection } from '@duckdb/node-api';
-import { appendRows, createTableSql, quoteIdent, quoteLiteral, type Row, type TableSpec } from '@volstream/replay';
+import { appendRows, createTableSql, quoteIdent, quoteLiteral, type Row, type TableSpec } from '@volstream/replay/archive';
 import { parsePartName } from './rows.ts';
 
 export const TMP_DIR = '.tmp';

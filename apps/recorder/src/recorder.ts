@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { AckPolicy, DeliverPolicy, jetstream, jetstreamManager, type JsMsg } from '@nats-io/jetstream';
 import { STREAM_NAMES, SurfaceEvent, VolEvent, decode, filter, parseShare, type ShareFilter } from '@volstream/events';
 import { connectNats, createLogger, ensureStreams, isNotFound, type Logger, type NatsConnection } from '@volstream/runtime';
-import { openDuck, type Row } from '@volstream/replay';
+import { openDuck, type Row } from '@volstream/replay/archive';
 import { ARCHIVE_TABLES, partName, partitionDir, surfaceEventRows, volEventRows, type ArchiveRow, type Partition } from './rows.ts';
 import { clearTmp, partRanges, writePart } from './parquet-part.ts';
 import type { RecorderConfig } from './config.ts';
@@ -15,6 +15,8 @@ export type RecorderHandle = {
   flush(): Promise<void>;
   /** Stop consuming, write what is buffered, ack it, close. */
   stop(): Promise<void>;
+  /** Stop at once without writing or acking the buffer, as a crash would (tests). */
+  kill(): Promise<void>;
   readonly done: Promise<void>;
 };
 
@@ -100,19 +102,23 @@ export async function startRecorder(config: RecorderConfig, deps: RecorderDeps =
 
   const flushSink = async (s: Sink) => {
     if (!s.lastMsg) return;
-    for (const [dir, b] of s.buffers) {
+    for (const [dir, b] of [...s.buffers]) {
       const name = partName(b.firstSeq, b.lastSeq);
       await exclusive(() => writePart(db.conn, root, ARCHIVE_TABLES[b.partition.table], b.rows, join(root, dir, name)));
+      // On disk now: never written again, even if the ack below fails and the flush is retried.
       (await rangesOf(dir)).push({ firstSeq: b.firstSeq, lastSeq: b.lastSeq });
+      s.buffers.delete(dir);
       stats.parts++;
     }
     await deps.beforeAck?.(s.stream);
     // AckAll: this one ack covers every message up to it, all of which are now on disk.
-    await s.lastMsg.ackAck();
-    stats.acked[s.stream] = s.lastMsg.seq;
-    s.lastMsg = undefined;
-    s.buffers.clear();
-    s.buffered = 0;
+    const last = s.lastMsg;
+    await last.ackAck();
+    stats.acked[s.stream] = last.seq;
+    if (s.lastMsg === last) {
+      s.lastMsg = undefined;
+      s.buffered = 0;
+    }
     stats.flushes++;
   };
 
@@ -156,25 +162,21 @@ export async function startRecorder(config: RecorderConfig, deps: RecorderDeps =
   log.info('started', { archive: root, flushMs: config.RECORDER_FLUSH_MS, consumers: sinks.map((s) => `${s.stream}/${s.durable}@${stats.acked[s.stream]! + 1}`).join(' ') });
 
   let stopped: Promise<void> | undefined;
-  return {
-    stats,
-    flush: flushAll,
-    done,
-    stop() {
-      stopped ??= (async () => {
-        stopping = true;
-        clearInterval(timer);
-        for (const it of iterators) it.stop();
-        await Promise.all(loops).catch(() => undefined);
-        try {
-          await flushAll();
-        } finally {
-          db.close();
-          if (!deps.nc) await nc.close();
-          log.info('stopped', { ...stats });
-        }
-      })();
-      return stopped;
-    },
+  const halt = (write: boolean) => {
+    stopped ??= (async () => {
+      stopping = true;
+      clearInterval(timer);
+      for (const it of iterators) it.stop();
+      await Promise.all(loops).catch(() => undefined);
+      try {
+        if (write) await flushAll();
+      } finally {
+        db.close();
+        if (!deps.nc) await nc.close();
+        log.info(write ? 'stopped' : 'killed', { ...stats });
+      }
+    })();
+    return stopped;
   };
+  return { stats, flush: flushAll, done, stop: () => halt(true), kill: () => halt(false) };
 }

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SurfaceEvent, VolEvent } from '@volstream/events';
-import { FIT_COLUMNS, SURFACE_COLUMNS, VOL_POINT_COLUMNS, fitRow, surfaceRows, volPointRow, type Column, type Row, type TableSpec } from '@volstream/replay';
+import { FIT_COLUMNS, SURFACE_COLUMNS, VOL_POINT_COLUMNS, fitRow, surfaceRows, volPointRow, type Column, type Row, type TableSpec } from '@volstream/replay/archive';
 
 // The archive: parquet parts under `<table>/date=YYYY-MM-DD/hour=HH/underlying=X/venue=Y/`.
 // Partition values live in the path only (DuckDB's hive partitioning adds them back as columns);

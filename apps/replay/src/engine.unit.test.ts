@@ -60,7 +60,7 @@ describe('replay engine', () => {
   it('from market data, chains book -> vol -> surface and flushes upstream first at the end', () => {
     const calls: string[] = [];
     const md = (i: number) => ({ type: 'md.index', v: 1, id: `i${i}`, venue: 'deribit', ts: T0 + i, recvTs: T0 + i, underlying: 'BTC', indexName: 'btc_usd', price: 1 }) as MdEvent;
-    const book: Core<MdEvent, BookEvent> = { apply: (e) => { calls.push(`book:${e.id}`); return [{ ...(e as never), type: 'book.forward', id: `b<${e.id}>` } as BookEvent]; }, flush: () => { calls.push('book.flush'); return []; }, snapshot: () => null };
+    const book: Core<MdEvent, BookEvent> = { apply: (e) => { calls.push(`book:${e.id}`); return [{ type: 'book.forward', v: 1, id: `b<${e.id}>`, venue: e.venue, ts: e.ts, recvTs: e.recvTs, underlying: 'BTC', expiryTs: T0 + 1e9, forward: 1, source: 'index' }]; }, flush: () => { calls.push('book.flush'); return []; }, snapshot: () => null };
     const vol: Core<BookEvent, VolEvent> = { apply: (e) => { calls.push(`vol:${e.id}`); return []; }, flush: () => { calls.push('vol.flush'); return []; }, snapshot: () => null };
     const engine = createReplayEngine({ runId: 'r', fromStage: 'md', fromTs: T0, toTs: T0 + 10, fitters: [FITTER], cores: { book: () => book, vol: () => vol, surface: surfaceCore } });
     engine.apply(md(1));

@@ -7,7 +7,6 @@ export { VIEWS, METRIC_DIRECTIONS, createViewsSql } from './views.ts';
 export { formatProgress, formatDuration, formatCount, fractionDone, rates, type ProgressState } from './progress.ts';
 export { readOrdered, countMessages, type StreamMessage } from './source.ts';
 export { ReplayOptionsError } from './errors.ts';
-// Shared with the recorder: the same event -> row mapping and DuckDB helpers for the archive.
-export { FIT_COLUMNS, SURFACE_COLUMNS, VOL_POINT_COLUMNS, TENOR_COLUMNS, SLICE_COLUMNS, fitRow, surfaceRows, volPointRow, tenorRows, fitterId, stableJson } from './rows.ts';
-export { RESIDUAL_COLUMNS, METRIC_COLUMNS, residualRows, metricRow } from './fit-rows.ts';
-export { openDuck, appendRows, createTableSql, quoteIdent, quoteLiteral, queryJson, TableWriter, type Column, type ColumnType, type Row, type TableSpec } from './duck.ts';
+export { RESIDUAL_COLUMNS, METRIC_COLUMNS, REJECTION_COLUMNS, residualRows, metricRow, rejectionRow } from './fit-rows.ts';
+// Row mapping and DuckDB helpers (also the `@volstream/replay/archive` entry the recorder uses).
+export * from './archive.ts';

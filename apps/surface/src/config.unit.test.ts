@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '@volstream/runtime';
 import { parseSurfaceConfig } from './config.ts';
-import { knownFitters } from './fitter.ts';
+import { listFitters } from '@volstream/svi';
 
 describe('parseSurfaceConfig', () => {
   it('has defaults', () => {
@@ -15,7 +15,7 @@ describe('parseSurfaceConfig', () => {
     const msg = (err as Error).message;
     expect(msg).toContain('FITTER');
     expect(msg).toContain('"sabr"');
-    for (const id of knownFitters()) expect(msg).toContain(id);
+    for (const { id } of listFitters()) expect(msg).toContain(id);
   });
 
   it('names a bad number', () => {

@@ -1,13 +1,15 @@
 import { eventId, type SmileFit, type SmileSlice, type Status, type Surface, type SurfaceEvent, type VolEvent, type VolPoint } from '@volstream/events';
 import type { Core } from '@volstream/runtime';
 import { yearsToExpiry } from '@volstream/vol';
-import { fixedTenors, volIndex30d, type FitExpiryInput, type SurfaceFitter } from './fitter.ts';
+import { fixedTenors, volIndex30d, type SurfaceExpiryInput } from '@volstream/svi';
+import type { SurfaceFitter } from './fitter.ts';
 import { otmQuotes } from './quotes.ts';
-import { toSlice } from './slice.ts';
+import { acceptFit } from './slice.ts';
 import {
   emptyState, expiryKey, fromSnapshot, groupKey, isSurfaceSnapshot, toSnapshot,
   type ExpiryState, type GroupState, type SurfaceState,
 } from './state.ts';
+import { CheckpointStateError } from './errors.ts';
 
 export const DEFAULT_FIT_INTERVAL_MS = 1_000;
 export const DEFAULT_MIN_POINTS = 6;
@@ -89,7 +91,7 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
   function fitRound(g: GroupState, fitTs: number, cause: Cause): SurfaceEvent[] {
     const out: SurfaceEvent[] = [];
     let dropped = false;
-    const toFit: { exp: ExpiryState; input: FitExpiryInput }[] = [];
+    const toFit: { exp: ExpiryState; input: SurfaceExpiryInput }[] = [];
     for (const key of [...g.expiries]) {
       const exp = s.expiries.get(key)!;
       if (exp.expiryTs - fitTs < minTMs) {
@@ -110,27 +112,25 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
     }
     toFit.sort((a, b) => a.exp.expiryTs - b.exp.expiryTs);
 
-    let fitted = 0;
-    let recvTs = cause.recvTs;
+    // The surface carries the receive time of the freshest market data it was fitted from.
+    let recvTs: number | undefined;
     if (toFit.length > 0) {
       const previous = { expiries: toFit.flatMap(({ exp }) => (exp.last ? [exp.last.fit] : [])) };
       const result = fitter.fitSurface({ expiries: toFit.map((x) => x.input) }, previous, { clock });
       const byExpiry = new Map(result.expiries.map((r) => [r.expiryTs, r]));
       for (const { exp, input } of toFit) {
         exp.changed = false;
-        const r = byExpiry.get(exp.expiryTs);
-        const checked = !r ? { ok: false as const, reason: 'no result from fitter' } : r.ok ? toSlice(r, input.quotes.length) : r;
+        const checked = acceptFit(byExpiry.get(exp.expiryTs), input.quotes.length);
         if (!checked.ok) {
           out.push(rejected(exp, fitTs, checked.reason, input.quotes.length));
           continue;
         }
-        exp.last = { slice: checked.slice, fit: r as Extract<typeof r, { ok: true }> };
+        exp.last = { slice: checked.slice, fit: checked.fit };
         out.push(smileEvent(exp, fitTs, checked.slice));
-        fitted++;
-        recvTs = Math.max(recvTs, exp.lastRecvTs);
+        recvTs = Math.max(recvTs ?? 0, exp.lastRecvTs);
       }
     }
-    if (fitted > 0 || dropped) out.push(surfaceEvent(g, fitTs, recvTs));
+    if (recvTs !== undefined || dropped) out.push(surfaceEvent(g, fitTs, recvTs ?? cause.recvTs));
     return out;
   }
 
@@ -156,17 +156,13 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
       venue: g.venue, ts: fitTs, recvTs, underlying: g.underlying, fitter: ref, expiries,
     };
     const slices = expiries.map((x) => ({ t: x.t, params: x.params }));
-    if (fixedTenors) {
-      ev.tenors = fixedTenors({ slices, days: TENOR_DAYS }).map((p, i) => ({
-        days: TENOR_DAYS[i]!,
-        atmVol: finiteOrNull(p?.atmVol), rr25: finiteOrNull(p?.rr25), bf25: finiteOrNull(p?.bf25),
-      }));
-    }
+    ev.tenors = fixedTenors({ slices, days: TENOR_DAYS }).map((p, i) => ({
+      days: TENOR_DAYS[i]!,
+      atmVol: finiteOrNull(p?.atmVol), rr25: finiteOrNull(p?.rr25), bf25: finiteOrNull(p?.bf25),
+    }));
     // libs/svi gives the index in vol points (like DVOL); the event carries a fraction.
-    if (volIndex30d) {
-      const index = volIndex30d({ slices });
-      ev.index30d = index ? finiteOrNull(index.value / 100) : null;
-    }
+    const index = volIndex30d({ slices });
+    ev.index30d = index ? finiteOrNull(index.value / 100) : null;
     return ev;
   }
 
@@ -176,5 +172,5 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
 const finiteOrNull = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : null);
 
 function invalidState(state: unknown): never {
-  throw new TypeError(`not a surface core snapshot (v: 1 expected): ${JSON.stringify(state)?.slice(0, 200)}`);
+  throw new CheckpointStateError(`not a surface core snapshot (v: 1 expected): ${JSON.stringify(state)?.slice(0, 200)}`);
 }

@@ -2,15 +2,14 @@ import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { SurfaceEvent, type SmileFit, type Status, type Surface, type VolEvent, type VolPoint } from '@volstream/events';
 import { runCore } from '@volstream/runtime';
-import { black76Greeks, ssviToRaw, sviImpliedVol, type SviRaw } from '@volstream/svi';
+import { black76Greeks, getFitter, ssviToRaw, sviImpliedVol, type SviRaw } from '@volstream/svi';
 import { YEAR_MS } from '@volstream/vol';
 import { createSurfaceCore, type SurfaceCoreOptions } from './core.ts';
-import { getSurfaceFitter } from './fitter.ts';
 
 const T0 = 1_800_000_000_000;
 const DAY = 86_400_000;
 const venue = 'sim';
-const found = getSurfaceFitter('svi-qe');
+const found = getFitter('svi-qe');
 if (!found.ok) throw new Error(found.reason);
 const fitter = found.fitter;
 
@@ -139,6 +138,28 @@ describe('surface core', () => {
     const next = surfaces(core.apply(tick(T0 + 3_100, 6)[0]!))[0]!;
     expect(next.expiries.map((x) => x.expiryTs)).toEqual([expiries[0]!.expiryTs, expiries[1]!.expiryTs]);
     expect(next.expiries[1]).toEqual(good.expiries[0]);
+  });
+
+  it('refuses a fitter answer that breaks no-arbitrage or the schema, whatever the fitter claims', () => {
+    const diagnostics = { rmse: 0.1, maxError: 0.2, inSpread: 1, minG: 0.5, iterations: 1, ms: 0, used: 25, dropped: {} };
+    const answers = [
+      { params: { a: 0.01, b: 0.1, rho: -0.3, m: 0, sigma: 0.1 }, diagnostics: { ...diagnostics, minG: -0.2 }, reason: /butterfly_arbitrage: minG -0.2/ },
+      { params: { a: Number.NaN, b: 0.1, rho: -0.3, m: 0, sigma: 0.1 }, diagnostics, reason: /metrics_undefined/ },
+    ];
+    for (const a of answers) {
+      const liar: SurfaceCoreOptions['fitter'] = {
+        name: 'liar', version: '0',
+        fitSurface: (input) => ({ expiries: input.expiries.map((e) => ({
+          ok: true as const, expiryTs: e.expiryTs, t: e.t, forward: e.forward, params: a.params, diagnostics: a.diagnostics,
+          calendar: { action: 'none' as const, deficit: 0 }, gGrid: { kMin: -1, kMax: 1, n: 101 },
+        })) }),
+      };
+      const core = createSurfaceCore({ ...opts, fitter: liar });
+      runCore(core, volPoints(expiries[1]!, T0 + 100, 1));
+      const outs = core.apply(tick(T0 + 1_100, 2)[0]!);
+      expect(smiles(outs)).toEqual([]);
+      expect(rejections(outs)[0]?.reason).toMatch(a.reason);
+    }
   });
 
   it('leaves out expiries with fewer than minPoints quotes or closer than minT', () => {

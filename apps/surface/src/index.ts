@@ -1,12 +1,13 @@
 import { VolEvent, parseShare } from '@volstream/events';
 import { ConfigError, connectNats, createLogger, ensureStreams, jetstreamManager, runWorker, type NatsConnection, type WorkerHandle } from '@volstream/runtime';
 import { createSurfaceCore } from './core.ts';
-import { getSurfaceFitter } from './fitter.ts';
+import { getFitter } from '@volstream/svi';
 import type { SurfaceConfig } from './config.ts';
 
 export { createSurfaceCore, DEFAULT_FIT_INTERVAL_MS, DEFAULT_MIN_POINTS, DEFAULT_MIN_T_MS, TENOR_DAYS, type SurfaceCoreOptions } from './core.ts';
+export { CheckpointStateError } from './errors.ts';
 export { parseSurfaceConfig, SurfaceEnv, type SurfaceConfig } from './config.ts';
-export { getSurfaceFitter, knownFitters, type SurfaceFitter, type FitExpiryInput, type FitExpiryResult } from './fitter.ts';
+export type { SurfaceFitter } from './fitter.ts';
 export { otmQuotes, type StoredPoint } from './quotes.ts';
 
 export type SurfaceHandle = {
@@ -18,8 +19,8 @@ export type SurfaceHandle = {
 
 /** Run the surface stage: VOL stream (this process's SHARE of it) -> surface core -> SURFACE stream. */
 export async function startSurface(config: SurfaceConfig): Promise<SurfaceHandle> {
-  const found = getSurfaceFitter(config.FITTER);
-  if (!found.ok) throw new ConfigError(`FITTER: ${found.reason}`);
+  const found = getFitter(config.FITTER);
+  if (!found.ok) throw new ConfigError(`Invalid configuration:\n  FITTER: ${found.reason}`);
   const { fitter } = found;
   const log = createLogger('surface');
   const nc = await connectNats({ url: config.NATS_URL, name: 'surface' });

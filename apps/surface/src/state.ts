@@ -1,5 +1,5 @@
 import type { SmileSlice } from '@volstream/events';
-import type { OkFit } from './slice.ts';
+import type { OkFit } from './fitter.ts';
 import type { StoredPoint } from './quotes.ts';
 
 /** Last good fit of an expiry: the published slice, and the fitter's own result (warm start). */

@@ -79,7 +79,7 @@ function scenario({ updates, forwardShare }: { updates: number; forwardShare: nu
   const perExpiryPerWindow = forwardTicks / expiries.length / ((updates * STEP_MS) / REPRICE_MS);
   console.log(`\nvol bench: ${options.length} instruments (${expiries.length} expiries x ${STRIKES} strikes x call/put), ${events.length} input events ` +
     `(${options.length + expiries.length} initial + ${updates} updates ${STEP_MS} ms apart, ${forwardTicks} of them forward ticks = ${perExpiryPerWindow.toFixed(1)} per expiry per ${REPRICE_MS} ms window)`);
-  const windowed = () => createVolCore({ repriceMs: REPRICE_MS });
+  const windowed = () => createVolCore(undefined, { repriceMs: REPRICE_MS });
   measure(windowed, events.slice(0, 20_000)); // warm-up (JIT)
   measure(baselineCore, events.slice(0, 20_000));
   const w: ReturnType<typeof measure>[] = [];

@@ -7,6 +7,7 @@ import {
   emptyState, expiryKey, fromSnapshot, groupKey, isVolSnapshot, toSnapshot,
   type ExpiryState, type GroupState, type InstrumentState, type VolState,
 } from './state.ts';
+import { CheckpointStateError } from './errors.ts';
 
 export type VolCoreOptions = {
   /** Width of the reprice window in ms of EVENT time: expiries whose forward (or marks) moved
@@ -38,9 +39,10 @@ type Cause = { id: string; ts: number; recvTs: number };
  * - status events pass through.
  *
  * Pure and deterministic: time is the events' `ts`, ids derive from the causing input's id,
- * and snapshot/restore anywhere in the stream does not change the outputs.
+ * and snapshot/restore anywhere in the stream does not change the outputs. A `CoreFactory`
+ * as it is (default repriceMs); no `flush`, so outputs depend on the input sequence only.
  */
-export function createVolCore(options: VolCoreOptions = {}, state?: unknown): Core<BookEvent, VolEvent> {
+export function createVolCore(state?: unknown, options: VolCoreOptions = {}): Core<BookEvent, VolEvent> {
   const repriceMs = options.repriceMs ?? DEFAULT_REPRICE_MS;
   if (!(Number.isInteger(repriceMs) && repriceMs > 0)) throw new RangeError(`repriceMs must be a positive integer (ms), got ${repriceMs}`);
   const s: VolState = state === undefined ? emptyState() : isVolSnapshot(state) ? fromSnapshot(state) : invalidState(state);
@@ -89,11 +91,11 @@ export function createVolCore(options: VolCoreOptions = {}, state?: unknown): Co
       if (exp.expiryTs <= boundaryTs) expire(exp, key, g, e, out);
     }
     // The input's own option is priced right after this; repricing it here too is wasted work.
-    const skipKey = e.type === 'book.top' ? expiryKey(e.venue, e.underlying, e.expiryTs) : undefined;
+    const ownKey = expiryKey(e.venue, e.underlying, e.expiryTs);
     for (const key of g.dirty) {
       const exp = s.expiries.get(key);
       if (!exp) continue;
-      const skip = key === skipKey ? (e as TopOfBook).instrument : undefined;
+      const skip = e.type === 'book.top' && key === ownKey ? e.instrument : undefined;
       if (exp.forward !== null) {
         for (const inst of exp.instruments.values()) {
           if (inst.instrument === skip || !(exp.dirtyAll || exp.dirty.has(inst.instrument))) continue;
@@ -191,5 +193,5 @@ function point(exp: ExpiryState, inst: InstrumentState, cause: Cause, id: string
 }
 
 function invalidState(state: unknown): never {
-  throw new TypeError(`not a vol core snapshot (v: 1 expected): ${JSON.stringify(state)?.slice(0, 200)}`);
+  throw new CheckpointStateError(`not a vol core snapshot (v: 1 expected): ${JSON.stringify(state)?.slice(0, 200)}`);
 }

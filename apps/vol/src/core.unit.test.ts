@@ -26,7 +26,7 @@ const points = (outs: readonly VolEvent[]) => outs.filter((o): o is VolPoint => 
 
 /** Chain priced and published: forwards first, then one top per option. */
 function primed() {
-  const core = createVolCore({ repriceMs: 500 });
+  const core = createVolCore(undefined, { repriceMs: 500 });
   const outs = runCore(core, [fwd(e1, e1.forward, T0, 1), fwd(e2, e2.forward, T0, 2), ...options.map((o, i) => top(o, T0, 10 + i))]);
   return { core, outs };
 }
@@ -95,7 +95,7 @@ describe('vol core', () => {
   });
 
   it('holds quotes until the expiry has a forward, then publishes them', () => {
-    const core = createVolCore({ repriceMs: 500 });
+    const core = createVolCore(undefined, { repriceMs: 500 });
     const held = of(e1.expiryTs).map((o, i) => top(o, T0 + i, i));
     for (const h of held) expect(core.apply(h)).toEqual([]);
     const outs = points(core.apply(fwd(e1, e1.forward, T0 + 50, 99)));
@@ -154,7 +154,7 @@ describe('vol core', () => {
     const dec = new Decoder();
     // Through msgpack, as the worker's checkpoint store does.
     const roundTrip = (state: unknown) => dec.decode(enc.encode(state));
-    const reference = runCore(createVolCore({ repriceMs: 500 }), inputs);
+    const reference = runCore(createVolCore(undefined, { repriceMs: 500 }), inputs);
 
     it('produces valid, uniquely identified events', () => {
       expect(reference.length).toBeGreaterThan(100);
@@ -168,10 +168,10 @@ describe('vol core', () => {
       fc.assert(
         fc.property(fc.uniqueArray(fc.integer({ min: 1, max: inputs.length - 1 }), { maxLength: 5 }), (cuts) => {
           const at = new Set(cuts);
-          let core = createVolCore({ repriceMs: 500 });
+          let core = createVolCore(undefined, { repriceMs: 500 });
           const out: VolEvent[] = [];
           inputs.forEach((e, i) => {
-            if (at.has(i)) core = createVolCore({ repriceMs: 500 }, roundTrip(core.snapshot()));
+            if (at.has(i)) core = createVolCore(roundTrip(core.snapshot()), { repriceMs: 500 });
             out.push(...core.apply(e));
           });
           expect(out).toEqual(reference);
@@ -181,10 +181,10 @@ describe('vol core', () => {
     });
 
     it('a restored core has an equal snapshot', () => {
-      const core = createVolCore({ repriceMs: 500 });
+      const core = createVolCore(undefined, { repriceMs: 500 });
       runCore(core, inputs.slice(0, 700));
       const snap = roundTrip(core.snapshot());
-      expect(createVolCore({ repriceMs: 500 }, snap).snapshot()).toEqual(snap);
+      expect(createVolCore(snap, { repriceMs: 500 }).snapshot()).toEqual(snap);
     });
   });
 });

@@ -4,6 +4,7 @@ import { createVolCore } from './core.ts';
 import type { VolConfig } from './config.ts';
 
 export { createVolCore, DEFAULT_REPRICE_MS, type VolCoreOptions } from './core.ts';
+export { CheckpointStateError } from './errors.ts';
 export { parseVolConfig, VolEnv, type VolConfig } from './config.ts';
 export { priceQuote, type PricedQuote, type QuoteToPrice } from './price-quote.ts';
 export { MIN_VISIBLE_IV_MOVE, movedVisibly } from './visible-change.ts';
@@ -29,7 +30,7 @@ export async function startVol(config: VolConfig): Promise<VolHandle> {
     nc,
     input: { stage: 'book', schema: BookEvent, share },
     output: 'vol',
-    core: (state) => createVolCore({ repriceMs: config.VOL_REPRICE_MS }, state),
+    core: (state) => createVolCore(state, { repriceMs: config.VOL_REPRICE_MS }),
     checkpointEveryMs: config.CHECKPOINT_MS,
     log,
   });

@@ -42,8 +42,8 @@ type Side = { iv: number | null; reason?: IvReason };
  * forward. Inverse premiums are converted with the forward, USD = coin × F (QUANT.md b8
  * "practical rule": converting with the index mixes numeraires); a linear premium is USD per
  * contract, so per unit of underlying it is price / contractSize (QUANT.md b8, linear USDC
- * options carry multipliers; @volstream/svi impliedVolFromLinear). Delta and vega are forward Black-76 greeks at the mid vol, else
- * the mark vol (Deribit's units: vega per vol point).
+ * options carry multipliers; as @volstream/svi's impliedVolFromLinear). Delta and vega are
+ * forward Black-76 greeks at the mid vol, else the mark vol (Deribit's units: vega per vol point).
  */
 export function priceQuote(q: QuoteToPrice): PricedQuote {
   const isCall = q.optionType === 'call';

@@ -18,7 +18,7 @@ describe('vol worker against a real nats-server', () => {
   it('loses and duplicates no vol point when killed mid-stream and restarted', async () => {
     // 3 expiries x 10 strikes x C/P, 12,000 updates 5 ms apart (120 reprice windows).
     const { events } = syntheticBookStream({ expiries, strikes: 10, startTs: T0, updates: 12_000, stepMs: 5, forwardShare: 0.2, seed: 3 });
-    const expected = runCore(createVolCore({ repriceMs: 500 }), events);
+    const expected = runCore(createVolCore(undefined, { repriceMs: 500 }), events);
 
     const nc = await connectNats({ url: nats.url, name: 'producer' });
     await ensureStreams(await jetstreamManager(nc));
@@ -28,7 +28,7 @@ describe('vol worker against a real nats-server', () => {
 
     const config = parseVolConfig({ NATS_URL: nats.url, CHECKPOINT_MS: '100', VOL_REPRICE_MS: '500' });
     const first = await startVol(config);
-    await waitFor(() => first.worker.stats.lastSeq >= events.length / 3, { what: 'a third of the input' });
+    await waitFor(() => first.worker.stats.lastSeq >= events.length / 3 && first.worker.stats.checkpoints >= 1, { what: 'a third of the input and a checkpoint' });
     // A crash: the connection goes away under the worker, no stop(), no final checkpoint.
     await first.nc.close();
     await first.done.catch(() => undefined);

@@ -24,7 +24,7 @@ export type Black76Input = {
  *
  * @param input forward, strike (same currency), t in years, sigma as a fraction, isCall
  * @returns premium in the currency of forward/strike; NaN for invalid inputs
- * @example black76Price({ forward: 100, strike: 100, t: 1, sigma: 0.2, isCall: true }) // 7.965567455405804
+ * @example black76Price({ forward: 100, strike: 100, t: 1, sigma: 0.2, isCall: true }) // 7.965567455405796
  */
 export function black76Price({ forward, strike, t, sigma, isCall }: Black76Input): number {
   if (!(forward > 0) || !(strike > 0) || !(t >= 0) || !(sigma >= 0)) return Number.NaN;
@@ -32,9 +32,9 @@ export function black76Price({ forward, strike, t, sigma, isCall }: Black76Input
   const intrinsic = isCall ? Math.max(forward - strike, 0) : Math.max(strike - forward, 0);
   if (s === 0) return intrinsic;
   if (s === Number.POSITIVE_INFINITY) return isCall ? forward : strike;
-  // OTM part in normalised form √(FK)·b(−|x|, s) (Jäckel 2015 §2–3), accurate to a few ulps
+  // OTM part in normalised form √(FK)·b(−|x|, s) (Jäckel 2015, normalised Black function), accurate to a few ulps
   // even where F·N(d₁) − K·N(d₂) cancels; intrinsic added back by put–call parity.
-  const otm = Math.sqrt(forward * strike) * normalisedBlackCall(-Math.abs(Math.log(forward / strike)), s);
+  const otm = Math.sqrt(forward) * Math.sqrt(strike) * normalisedBlackCall(-Math.abs(Math.log(forward / strike)), s);
   return Math.max(otm, 0) + intrinsic;
 }
 
@@ -61,7 +61,7 @@ export type Black76Greeks = {
  * At t = 0 or sigma = 0 delta is the intrinsic step and the other greeks are 0.
  *
  * @example black76Greeks({ forward: 100, strike: 100, t: 1, sigma: 0.2, isCall: true })
- * // { delta: 0.539827837277029, gamma: 0.019847627374, vega: 0.39695254747, theta: -0.0108767 }
+ * // { delta: 0.539827837277029, gamma: 0.0198476273738506, vega: 0.396952547477012, theta: -0.0108754122596442 }
  */
 export function black76Greeks({ forward, strike, t, sigma, isCall }: Black76Input): Black76Greeks {
   if (!(forward > 0) || !(strike > 0) || !(t >= 0) || !(sigma >= 0)) {

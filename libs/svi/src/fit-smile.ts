@@ -108,14 +108,19 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
   let best = { x: [0, 0], f: Number.POSITIVE_INFINITY };
   let warmAccepted = false;
   if (input.previous && input.previous.sigma > 0 && Number.isFinite(input.previous.m)) {
-    const r = nelderMead({ f: plain, x0: [input.previous.m, Math.log(input.previous.sigma)], step: [0.1 * span, 0.3] });
+    const r = nelderMead({ f: plain, x0: [input.previous.m, Math.log(input.previous.sigma)], step: [0.1 * span, 0.3], xTol: 1e-6 });
     best = r;
     // Accept the warm start unless it ends worse than the best raw grid point (diverged).
     warmAccepted = r.f <= (starts[0]?.f ?? Number.POSITIVE_INFINITY);
   }
   if (!warmAccepted) {
+    // Multi-start from the best grid points; a further start is only run while the runs so far
+    // disagree (two local searches ending within 1e-6 relative of each other found one basin).
+    const ends: number[] = [];
     for (const s of starts.slice(0, NM_STARTS)) {
-      const r = nelderMead({ f: plain, x0: s.x, step: [0.1 * span, 0.5] });
+      if (ends.length >= 2 && Math.abs(ends[0]! - ends[1]!) <= 1e-6 * Math.abs(ends[0]!) + 1e-14) break;
+      const r = nelderMead({ f: plain, x0: s.x, step: [0.1 * span, 0.5], xTol: 1e-6 });
+      ends.push(r.f);
       if (r.f < best.f) best = r;
     }
   }
@@ -165,8 +170,10 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
     // Refit over (m, ln σ): floor-constrained inner solution, lifted over any rounding-level
     // residual deficit (so every point is calendar-feasible and the objective is its true
     // error), plus the g penalty when needed.
-    // With a floor, the inner QP carries it as linear constraints (qe-inner.ts).
-    const innerF = floor ? createQeInnerSolver(data, aMax, floor) : inner;
+    // With a floor, the inner QP carries it as linear constraints (qe-inner.ts), on every 4th
+    // floor point to keep each evaluation cheap; `lift` then closes any residual deficit on the
+    // full floor grid (a rounding-level shift between neighbouring points of a smooth floor).
+    const innerF = floor ? createQeInnerSolver(data, aMax, thinFloor(floor, 4)) : inner;
     const refitObjective = (withG: boolean) => (x: number[]): number => {
       evaluations++;
       const m = Math.min(Math.max(x[0] ?? 0, mLo), mHi);
@@ -328,6 +335,22 @@ function fitSsviSlice(kept: readonly PreparedQuote[], t: number, tick: () => voi
   };
   const r = nelderMead({ f, x0: [Math.log(atm.mid * atm.mid * t), 0, 0], step: [0.2, 0.3, 1], maxEvaluations: 600 });
   return ssviToRaw(slice(r.x));
+}
+
+/** Every `step`-th point of a floor, always keeping both ends. */
+function thinFloor(floor: { k: readonly number[]; w: readonly number[] }, step: number): { k: number[]; w: number[] } {
+  const k: number[] = [];
+  const w: number[] = [];
+  const n = floor.k.length;
+  for (let j = 0; j < n; j += step) {
+    k.push(floor.k[j]!);
+    w.push(floor.w[j]!);
+  }
+  if (n > 0 && (n - 1) % step !== 0) {
+    k.push(floor.k[n - 1]!);
+    w.push(floor.w[n - 1]!);
+  }
+  return { k, w };
 }
 
 function weightedSse(p: SviRaw, kept: readonly PreparedQuote[], t: number): number {

@@ -32,7 +32,7 @@ export type ParityForward = {
  * @param options.nearest how many near-the-money strikes to use (default 3)
  * @returns `{ forward, pairsUsed, dispersion }`, or null when no pair is usable
  * @example forwardFromParity([{ strike: 9250, callCoin: 0.0512, putCoin: 0.0401 }])
- * // { forward: 9353.77…, pairsUsed: 1, dispersion: 0 }  (9250 / (1 − 0.0111))
+ * // { forward: 9353.827…, pairsUsed: 1, dispersion: 0 }  (9250 / (1 − 0.0111))
  */
 export function forwardFromParity(pairs: readonly ParityPair[], options: { nearest?: number } = {}): ParityForward | null {
   const nearest = Math.max(1, Math.floor(options.nearest ?? 3));

@@ -15,16 +15,17 @@ export type ModelFreeVariance = {
  * σ²_T = (2/T)·Σᵢ (ΔKᵢ/Kᵢ²)·Q(Kᵢ) − (1/T)·(F/K₀ − 1)²   (Cboe VIX white paper; QUANT.md b12)
  *
  * Q is the undiscounted OTM price (puts below K₀, calls above, their average at K₀) priced from
- * the fitted smile on a strike grid K = F·e^k, k uniform on [−kWidth, kWidth] (n odd, so k = 0 is
+ * the fitted smile on a strike grid K = F·e^k, k uniform on [−kWidth, kWidth] (n = 1601 points, odd, so k = 0 is
  * a grid point: K₀ = F and the correction term vanishes). Working in units of F:
- * ΔK/K²·Q = Δk·e^{−k}·(Q/F). kWidth defaults to max(8√w(0), 1) so truncation is negligible.
+ * ΔK/K²·Q = Δk·e^{−k}·(Q/F). kWidth defaults to 10√w(0) (ten ATM standard deviations), so the
+ * truncation is negligible and the step is 1/40 of a standard deviation.
  *
  * @param t time to expiry in years
  */
 export function modelFreeVariance({
   params,
   t,
-  n = 801,
+  n = 1601,
   kWidth,
 }: {
   params: SviRaw;
@@ -33,7 +34,7 @@ export function modelFreeVariance({
   kWidth?: number;
 }): ModelFreeVariance {
   const w0 = sviTotalVariance(params, 0);
-  const width = kWidth ?? Math.max(8 * Math.sqrt(Math.max(w0, 0)), 1);
+  const width = kWidth ?? 10 * Math.sqrt(Math.max(w0, 1e-12));
   const m = n % 2 === 1 ? n : n + 1;
   const dk = (2 * width) / (m - 1);
   let sum = 0;

@@ -1,2 +1,3 @@
 export * from './deribit-test-server.ts';
 export * as deribitScenario from './deribit-scenario.ts';
+export { loadFixtures, type Fixture } from '../fixtures/load.ts';

@@ -5,7 +5,7 @@ import { uncheckedNormalisedIv } from './lets-be-rational.ts';
 /*
  * Shared checked path for impliedVol and impliedVolBatch (STYLE.md habit 8): validate,
  * reject quotes outside the no-arbitrage bounds intrinsic < price < max, map to the
- * out-of-the-money option in normalised coordinates (Jäckel 2015 §2: x = ln(F/K),
+ * out-of-the-money option in normalised coordinates (Jäckel 2015, normalised Black function: x = ln(F/K),
  * β = price/√(FK); put–call parity C − P = F − K removes intrinsic and turns an ITM call
  * into an OTM put, and a put at x is a call at −x), then call the unchecked core.
  *
@@ -33,7 +33,7 @@ export function solveImpliedVol(
   if (price <= intrinsic) return -IV_REASON_CODE.below_intrinsic;
   const timeValue = price - intrinsic; // price of the OTM option at the same strike (parity)
   const x = -Math.abs(Math.log(forward / strike)); // the OTM option as a call at x ≤ 0
-  const beta = timeValue / Math.sqrt(forward * strike);
+  const beta = timeValue / (Math.sqrt(forward) * Math.sqrt(strike)); // not √(F·K): F·K may overflow
   const bMax = Math.sqrt(forward < strike ? forward / strike : strike / forward); // e^{x/2}, cheaper than exp
   if (!(beta > 0)) return -IV_REASON_CODE.below_intrinsic; // time value underflows
   if (!(beta < bMax)) return -IV_REASON_CODE.above_max; // rounding at the bound

@@ -31,7 +31,7 @@ export type ImpliedVolBatchInput = {
  * @returns the number of options solved (out[i] finite)
  * @example
  * const out = new Float64Array(2); const reasons = new Uint8Array(2);
- * impliedVolBatch({ prices: [7.965567455405804, 0], forwards: [100, 100], strikes: [100, 100],
+ * impliedVolBatch({ prices: [7.965567455405796, 0], forwards: [100, 100], strikes: [100, 100],
  *   ts: [1, 1], isCall: [true, true], out, reasons }) // 1; out = [0.2, NaN], reasons = [0, 1]
  */
 export function impliedVolBatch({

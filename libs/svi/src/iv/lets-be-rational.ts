@@ -14,17 +14,17 @@ import {
  * Input: x = ln(F/K) ≤ 0 and 0 < β < b_max = e^{x/2}, β the normalised price of an
  * out-of-the-money call, price/√(FK). Output: s = σ√t with b(x, s) = β.
  *
- * 1. Split β at b_l < b_c < b_u (Jäckel 2015 §4): s_c = √(2|x|) is the inflection point of
+ * 1. Split β at b_l < b_c < b_u (Jäckel 2015, the four branches): s_c = √(2|x|) is the inflection point of
  *    b(s); s_l = s_c − b_c/v_c and s_u = s_c + (b_max − b_c)/v_c are where the tangent at
  *    s_c meets 0 and b_max.
- * 2. Initial guess per branch by a Delbourgo–Gregory rational cubic (Jäckel 2015 §5):
+ * 2. Initial guess per branch by a Delbourgo–Gregory rational cubic (Jäckel 2015, initial guess):
  *    - β < b_l: in f = (2π|x|/(3√3))·N(x/(√3·s))³ (b's small-s asymptote), invert f → s;
  *    - b_l ≤ β ≤ b_u: directly s(β) through (b_l,s_l), (b_c,s_c), (b_u,s_u), using b''(s_c)=0;
  *    - β > b_u: in f = N(−s/2) (b_max − b ≈ 2f for large s), invert f → s.
  * 3. Householder(3) iterations (Householder 1970, "The numerical treatment of a single
- *    nonlinear equation", §4.4) on a branch-wise objective that is nearly linear in s:
+ *    nonlinear equation", McGraw-Hill) on a branch-wise objective that is nearly linear in s:
  *    1/ln b − 1/ln β (lowest), b − β (middle), ln(b_max − β) − ln(b_max − b) (highest)
- *    (Jäckel 2015 §6). A bracket from the branch bounds is kept as a safety net.
+ *    (Jäckel 2015, objective functions per branch). A bracket from the branch bounds is kept as a safety net.
  */
 
 const SQRT3 = 1.73205080756887729353;
@@ -41,10 +41,10 @@ const scratch: IvStats = { iterations: 0 };
 
 /** Householder(3) step factor: Δs = ν·(1 + γν/2)/(1 + ν(γ + δν/6)) (Householder 1970). */
 function householderStep(nu: number, gamma: number, delta: number): number {
-  return nu;
+  return (nu * (1 + 0.5 * gamma * nu)) / (1 + nu * (gamma + (delta * nu) / 6));
 }
 
-/** f(s) = A·N(z)³ with z = x/(√3 s), A = 2π|x|/(3√3); ~ b(x,s) as s → 0 (Jäckel 2015 §5.1). */
+/** f(s) = A·N(z)³ with z = x/(√3 s), A = 2π|x|/(3√3); ~ b(x,s) as s → 0 (Jäckel 2015, lowest-branch map; asymptote derived in the paper). */
 function inverseLowerMap(x: number, f: number): number {
   const a = -TWO_PI_OVER_3_SQRT3 * x;
   const z = normInvApprox(Math.cbrt(f / a));
@@ -60,6 +60,7 @@ function inverseLowerMap(x: number, f: number): number {
  * @param stats optional object receiving the iteration count
  * @param bMax e^{x/2} if the caller has it more cheaply (e.g. √(F/K)); computed otherwise
  * @returns s, or NaN if the iteration produced a non-finite value
+ * @example uncheckedNormalisedIv(0.07965567455405796, 0) // 0.2 (ATM, σ√t = 0.2)
  */
 export function uncheckedNormalisedIv(
   beta: number, x: number, maxIterations = 3, stats: IvStats = scratch, bMax = Math.exp(0.5 * x),
@@ -92,7 +93,7 @@ export function uncheckedNormalisedIv(
       const fL = a * nz * nz * nz;
       const fS = (SQRT3 * a * -x * nz * nz * pz) / (sL * sL);
       const fSS = ((SQRT3 * a * -x * nz * pz) / (sL * sL * sL)) * (-2 * z * pz + (z * z - 2) * nz);
-      const gammaL = (hL * hL) / sL - 0.25 * sL; // b''/b' (Jäckel 2015 eq. (2.5))
+      const gammaL = (hL * hL) / sL - 0.25 * sL; // b''/b' = h²/s − s/4 (differentiating ln b' below)
       const dfdb = fS / vL;
       const d2fdb2 = (fSS - fS * gammaL) / (vL * vL);
       const r = controlParameterToFitSecondDerivativeAtRight(0, bL, 0, fL, 1, dfdb, d2fdb2);
@@ -149,7 +150,7 @@ export function uncheckedNormalisedIv(
     const h = x / s;
     const tau = 0.5 * s;
     const e = Math.exp(-0.5 * (h * h + tau * tau));
-    const vega = INV_SQRT_2PI * e; // b'(s), Jäckel 2015 eq. (2.4)
+    const vega = INV_SQRT_2PI * e; // b'(s) = φ(h)·e^{−τ²/2} (Jäckel 2015, normalised vega)
     const gammaB = (h * h) / s - 0.25 * s; // b''/b'
     const deltaB = gammaB * gammaB - (3 * h * h) / (s * s) - 0.25; // b'''/b'
     let nu: number;

@@ -7,7 +7,11 @@ import { normCdf, normPdf } from '../normal.ts';
  * Manaster & Koehler 1982). Stops at |Δσ| ≤ 1e-12·σ.
  */
 
-/** σ (fraction) or NaN when outside no-arbitrage bounds or not converged in 100 steps. */
+/**
+ * σ (fraction) or NaN when outside no-arbitrage bounds or not converged in 100 steps.
+ *
+ * @example newtonImpliedVol({ price: 7.965567455405796, forward: 100, strike: 100, t: 1, isCall: true }) // 0.2
+ */
 export function newtonImpliedVol({ price, forward, strike, t, isCall }: {
   price: number; forward: number; strike: number; t: number; isCall: boolean;
 }): number {

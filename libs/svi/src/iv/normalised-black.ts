@@ -5,19 +5,23 @@ import { erfcx } from '../normal.ts';
  *
  *   b(x, s) = e^{x/2}·N(x/s + s/2) − e^{−x/2}·N(x/s − s/2),   x = ln(F/K), s = σ√t,
  *
- * so that the Black-76 call price is √(FK)·b (Jäckel 2015, "Let's Be Rational", §2).
- * With h = x/s and τ = s/2 (so hτ = x/2) and the Mills ratio M(z) = N(z)/φ(z):
+ * so that the Black-76 call price is √(FK)·b (Jäckel 2015, "Let's Be Rational",
+ * normalised Black function). With h = x/s, τ = s/2 (so hτ = x/2) and the Mills ratio
+ * M(z) = N(z)/φ(z):
  *
  *   b = φ(h)·e^{−τ²/2}·[M(h+τ) − M(h−τ)]                    (1)
  *
- * (Jäckel 2015, eq. (3.3) in erfcx form). Which evaluation of (1) is accurate depends
- * on the region; each branch below says why.
+ * (derived from e^{±x/2}·φ(h±τ) = φ(h)·e^{−τ²/2}; Jäckel 2015 writes b the same way with
+ * erfcx). Which evaluation of (1) is accurate depends on the region; each branch says why.
  */
 
 const INV_SQRT_2PI = 0.39894228040143267794; // 1/√(2π)
 const SQRT_HALF_PI = 1.25331413731550025121; // √(π/2)
 const SQRT_1_2 = 0.70710678118654752440; // 1/√2
-/** τ below which the Taylor series in τ is used (Jäckel 2015 §3 uses 0.21; 0.4 measured better here: above it the erfcx forms cancel by at most ~1.6×). */
+/**
+ * τ below which the Taylor series in τ may be used. Jäckel 2015 uses 0.21; 0.4 measured
+ * better here (against mpmath): above it the erfcx forms cancel by at most ~1.6×.
+ */
 const TAU_SMALL = 0.4;
 /** |x| below which (with τ < TAU_SMALL) the Taylor series replaces the erfcx difference. */
 const X_TAYLOR = 1;
@@ -38,7 +42,7 @@ function millsRatio(h: number): number {
  * Σ_{k odd} m_k τ^k with m_k = M^{(k)}(h)/k!, the odd part of the Taylor series of
  * M(h+τ) in τ, so that M(h+τ) − M(h−τ) = 2·Σ_{k odd} m_k τ^k. From M' = 1 + zM the
  * coefficients obey (k+1)·m_{k+1} = h·m_k + m_{k−1}, m_0 = M(h), m_1 = 1 + h·M(h)
- * (derived; cf. the small-τ expansion of Jäckel 2015 §3.2). Since
+ * (derived; cf. the small-τ expansion of Jäckel 2015). Since
  * M^{(k)}(h) = ∫₀^∞ u^k e^{hu−u²/2} du > 0 every term is positive: no cancellation.
  */
 function oddTaylorSum(h: number, tau: number): number {
@@ -68,7 +72,7 @@ function oddTaylorSum(h: number, tau: number): number {
   // Backward (Miller) recursion y_{k−1} = (k+1)·y_{k+1} − h·y_k from y_25 = 0, y_24 = 1,
   // normalised by m_0 at the end: m_k is the minimal solution for h ≪ 0, so the start
   // error is damped by about (k+1)/h² ≤ 0.25 per step (Gautschi 1967, "Computational
-  // aspects of three-term recurrence relations", SIAM Rev. 9, §3). Terms beyond τ^15
+  // aspects of three-term recurrence relations", SIAM Review 9(1)). Terms beyond τ^15
   // are below ε because τ/|h| < 0.04 here.
   let yNext = 0; // y_{k+1}
   let y = 1; // y_k, k = 24
@@ -77,10 +81,9 @@ function oddTaylorSum(h: number, tau: number): number {
     const yPrev = (k + 1) * yNext - h * y; // y_{k−1}
     yNext = y;
     y = yPrev;
-    // y now holds y_{k−1}
     if (((k - 1) & 1) === 1 && k - 1 <= 15) acc = acc * tau2 + y;
   }
-  // y holds y_0 ∝ m_0
+  // y now holds y_0, proportional to m_0 = M(h)
   return (m0 / y) * tau * acc;
 }
 
@@ -93,7 +96,8 @@ export function normalisedBlackCallFromParts(h: number, tau: number, e: number, 
   // ε/|x| in s; the Taylor series is only needed where that is large: small τ and small |x|.
   if (tau < TAU_SMALL && 2 * h * tau > -X_TAYLOR - 2 * tau * tau) {
     // Small τ, near the money: M(h+τ) − M(h−τ) cancels; sum the positive Taylor terms of (1).
-    return 2 * INV_SQRT_2PI * e * oddTaylorSum(h, tau);
+    // (e = 0 means b underflows; skip the series, whose backward recursion could overflow.)
+    return e === 0 ? 0 : 2 * INV_SQRT_2PI * e * oddTaylorSum(h, tau);
   }
   if (h + tau <= 0) {
     // At or below the inflection point s_c = √(2|x|): (1) with M(z) = √(π/2)·erfcx(−z/√2),
@@ -106,7 +110,7 @@ export function normalisedBlackCallFromParts(h: number, tau: number, e: number, 
 
 /**
  * b_max − b = e^{x/2}·N(−h−τ) + e^{−x/2}·N(h−τ) = ½·e·[erfcx((h+τ)/√2) + erfcx((τ−h)/√2)]
- * (using e^{±x/2}·φ(h±τ) = φ(h)·e^{−τ²/2}; Jäckel 2015 §3). Both terms positive.
+ * (using e^{±x/2}·φ(h±τ) = φ(h)·e^{−τ²/2}; derived as (1)). Both terms positive.
  * Requires h + τ ≥ −26 (erfcx overflows below); the upper branch has h + τ > 0.
  */
 export function normalisedBlackCallComplementFromParts(h: number, tau: number, e: number): number {
@@ -130,7 +134,7 @@ export function normalisedBlackCall(x: number, s: number): number {
 
 /**
  * Complement b_max − b(x, s) with b_max = e^{x/2}, computed without cancellation
- * (Jäckel 2015 §4, used by the upper branch).
+ * (used by the upper branch; Jäckel 2015 works with b_max − b there too).
  */
 export function normalisedBlackCallComplement(x: number, s: number): number {
   const h = x / s;
@@ -143,7 +147,7 @@ export function normalisedBlackCallComplement(x: number, s: number): number {
 }
 
 /**
- * Normalised vega ∂b/∂s = φ(h)·e^{−τ²/2} = exp(−(h² + τ²)/2)/√(2π)  (Jäckel 2015 eq. (2.4)).
+ * Normalised vega ∂b/∂s = φ(h)·e^{−τ²/2} = exp(−(h² + τ²)/2)/√(2π)  (Jäckel 2015, normalised vega).
  * At x = 0, s = 0 it is 1/√(2π).
  */
 export function normalisedVega(x: number, s: number): number {

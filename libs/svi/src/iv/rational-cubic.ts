@@ -1,14 +1,18 @@
 /*
  * Rational cubic interpolation of Delbourgo & Gregory (1985), "Shape preserving piecewise
  * rational interpolation", SIAM J. Sci. Stat. Comput. 6(4), as used for the initial guesses
- * of Jäckel 2015 ("Let's Be Rational", §5). On [xl, xr] with values yl, yr, slopes dl, dr
+ * of Jäckel 2015 ("Let's Be Rational", initial guess). On [xl, xr] with values yl, yr, slopes dl, dr
  * and control parameter r (r = 3 is cubic Hermite, r → ∞ linear):
  *
  *   y(s) = [yr·s³ + (r·yr − h·dr)·s²(1−s) + (r·yl + h·dl)·s(1−s)² + yl·(1−s)³] / [1 + (r−3)·s(1−s)],
  *   h = xr − xl, s = (x − xl)/h.
  */
 
-/** Evaluate the rational cubic at x (positional arguments: hot path, no allocation). */
+/**
+ * Evaluate the rational cubic at x (positional arguments: hot path, no allocation).
+ *
+ * @example rationalCubicInterpolation(1.25, 0.5, 2, 1, 3, 0.4, 2.5, Infinity) // 2 (linear)
+ */
 export function rationalCubicInterpolation(
   x: number, xl: number, xr: number, yl: number, yr: number, dl: number, dr: number, r: number,
 ): number {
@@ -25,7 +29,7 @@ export function rationalCubicInterpolation(
 
 /**
  * Smallest r that keeps the interpolant monotone and convex/concave like the data
- * (Delbourgo & Gregory 1985, §3: r ≥ (dl + dr)/Δ for monotonicity; r ≥ (dr − dl)/(Δ − dl)
+ * (Delbourgo & Gregory 1985, shape-preservation conditions: r ≥ (dl + dr)/Δ for monotonicity; r ≥ (dr − dl)/(Δ − dl)
  * and r ≥ (dr − dl)/(dr − Δ) for convexity), with Δ = (yr − yl)/(xr − xl).
  */
 function minimumControlParameter(dl: number, dr: number, delta: number, preferShapePreservation: boolean): number {
@@ -48,7 +52,7 @@ function minimumControlParameter(dl: number, dr: number, delta: number, preferSh
 
 /**
  * Control parameter that matches the second derivative y''(xl) = d2l:
- * r = [h·d2l/2 + (dr − dl)] / (Δ − dl)  (Jäckel 2015 eq. (5.8), derived from the s² term of
+ * r = [h·d2l/2 + (dr − dl)] / (Δ − dl)  (as in Jäckel 2015; derived here from the s² term of
  * the expansion of y(s) at s = 0), raised to the shape-preserving minimum.
  */
 export function controlParameterToFitSecondDerivativeAtLeft(

@@ -24,7 +24,7 @@ export function referenceBlack76Price({ forward, strike, t, sigma, isCall }: {
  * Implied vol by bisection (200 halvings of ln σ: the bracket shrinks to adjacent doubles).
  * Returns NaN if the price is outside what σ ∈ [1e-6, 50] can produce.
  *
- * @example referenceImpliedVol({ price: 7.965567455405804, forward: 100, strike: 100, t: 1, isCall: true }) // 0.2
+ * @example referenceImpliedVol({ price: 7.965567455405796, forward: 100, strike: 100, t: 1, isCall: true }) // ≈ 0.2 (0.1999999999999998)
  */
 export function referenceImpliedVol({ price, forward, strike, t, isCall }: {
   price: number; forward: number; strike: number; t: number; isCall: boolean;

@@ -1,0 +1,88 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AnyEvent, STREAM_NAMES, decode } from '@volstream/events';
+import { connectNats, createLogger } from '@volstream/runtime';
+import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startSimVenue, type SimVenue } from '@volstream/sim';
+import { parseConnectorConfig, startConnector, type ConnectorHandle } from '@volstream/connector';
+import { parseBookConfig } from './config.ts';
+import { startBook, type BookHandle } from './worker.ts';
+
+async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
+  const nc = await connectNats({ url, name: 'reader' });
+  try {
+    const info = await (await jetstreamManager(nc)).streams.info(stream);
+    const out: AnyEvent[] = [];
+    if (info.state.messages === 0) return out;
+    const it = await (await jetstream(nc).consumers.get(stream)).fetch({ max_messages: info.state.messages, expires: 10_000 });
+    for await (const m of it) {
+      const r = decode(m.data);
+      if (!r.ok) throw r.error;
+      out.push(r.event);
+      if (m.info.pending === 0) break;
+    }
+    return out;
+  } finally {
+    await nc.close();
+  }
+}
+
+async function waitFor(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
+  const until = Date.now() + ms;
+  while (!(await cond())) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+const log = createLogger('sim-test', 'warn');
+
+describe('connector and book on the simulated Deribit venue (apps/sim)', () => {
+  let nats: NatsServer;
+  let sim: SimVenue;
+  let connector: ConnectorHandle;
+  let book: BookHandle;
+
+  beforeAll(async () => {
+    nats = await startNatsServer();
+    sim = await startSimVenue({ port: 0, underlyings: ['BTC', 'ETH'], instrumentsPerUnderlying: 120, seed: 11 });
+    connector = await startConnector(parseConnectorConfig({ NATS_URL: nats.url, DERIBIT_WS_URL: sim.url }), { log });
+    book = await startBook(parseBookConfig({ NATS_URL: nats.url }), { log });
+  });
+  afterAll(async () => {
+    await book?.stop();
+    await connector?.stop();
+    await sim?.close();
+    await nats?.stop();
+  });
+
+  it('lists, subscribes and publishes every instrument without a rejected frame or a sequence gap', async () => {
+    const venue = () => connector.stats.venues.deribit!;
+    await waitFor(() => venue().instruments === sim.stats().instruments && (venue().subscribedChannels ?? 0) > 0);
+    await new Promise((r) => setTimeout(r, 3_000));
+    const md = await readStream(nats.url, STREAM_NAMES.md);
+    const options = md.filter((e) => e.type === 'md.instrument' && e.kind === 'option').map((e) => (e as { instrument: string }).instrument);
+    const snapshots = new Set(md.flatMap((e) => (e.type === 'md.book.snapshot' ? [e.instrument] : [])));
+    expect(options.length).toBeGreaterThan(100);
+    // Every option's book channel opened with a snapshot.
+    expect(options.filter((o) => !snapshots.has(o))).toEqual([]);
+    expect(md.some((e) => e.type === 'md.ticker')).toBe(true);
+    expect(new Set(md.flatMap((e) => (e.type === 'md.index' ? [e.underlying] : [])))).toEqual(new Set(['BTC', 'ETH']));
+    expect(venue()).toMatchObject({ rejected: 0, resyncs: 0, rpcErrors: 0 });
+    expect(connector.stats.publisher.failed).toBe(0);
+  });
+
+  it('the book worker turns that MD stream into tops for the options, with no gap of its own', async () => {
+    await waitFor(async () => book.stats.lastSeq > 0 && book.stats.outputs > 100);
+    const out = await readStream(nats.url, STREAM_NAMES.book);
+    const topped = new Set(out.flatMap((e) => (e.type === 'book.top' ? [e.instrument] : [])));
+    const md = await readStream(nats.url, STREAM_NAMES.md);
+    const options = md.filter((e) => e.type === 'md.instrument' && e.kind === 'option').length;
+    expect(topped.size).toBeGreaterThan(options * 0.9);
+    expect(out.filter((e) => e.type === 'status' && e.kind === 'book_resync')).toEqual([]);
+    for (const e of out) if (e.type === 'book.top' && e.bid !== null && e.ask !== null) expect(e.bid).toBeLessThan(e.ask);
+    expect(out.some((e) => e.type === 'book.forward')).toBe(true);
+    expect(out.some((e) => e.type === 'book.mark')).toBe(true);
+    expect(book.stats.rejected).toBe(0);
+  });
+});
