@@ -8,6 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
+          sequence: { groupOrder: 0 },
           include: ['apps/*/src/**/*.unit.test.ts', 'libs/*/src/**/*.unit.test.ts'],
           testTimeout: 30_000,
         },
@@ -15,6 +16,7 @@ export default defineConfig({
       {
         test: {
           name: 'int',
+          sequence: { groupOrder: 1 },
           include: ['apps/*/src/**/*.int.test.ts', 'libs/*/src/**/*.int.test.ts', 'test/**/*.int.test.ts'],
           testTimeout: 180_000,
           hookTimeout: 120_000,

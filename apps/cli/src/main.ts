@@ -15,6 +15,8 @@ const COMMANDS: Record<string, Command> = {
     summary: 'fit one chain snapshot file and print the surface as JSON',
     run: async (argv, io) => (await import('./commands/fit.ts')).fitCommand(argv, io),
   },
+  replay: { summary: 'replay stored history through the cores with other fitters into DuckDB', run: async (argv, io) => (await import('./commands/replay.ts')).replayCommand(argv, io) },
+  query: { summary: 'run SQL (DuckDB) over the parquet archive and replay outputs', run: async (argv, io) => (await import('./commands/query.ts')).queryCommand(argv, io) },
 };
 
 export const HELP = `volstream: real-time crypto options volatility surfaces

@@ -169,6 +169,19 @@ describe('connector against a local Deribit replaying real frames', () => {
     expect(venue.requests.filter((r) => r.method === 'public/subscribe')).toHaveLength(2);
   });
 
+  it('drops channels the venue refuses as invalid and subscribes the rest', async () => {
+    venue = await startDeribitTestServer({
+      instruments: S.INSTRUMENTS, onSubscribe: S.replayScript(),
+      failRequest: ({ method, n }) => (method === 'public/subscribe' && n === 1
+        ? { code: -32602, message: 'Invalid params', data: { param: 'channels', reason: 'invalid channel', channels: [S.channel.callBook] } }
+        : undefined),
+    });
+    const c = await start();
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 5);
+    expect(c.stats.venues.deribit).toMatchObject({ invalidChannels: 1, connects: 1 });
+    expect(venue.requests.filter((r) => r.method === 'public/subscribe').at(-1)!.params.channels).not.toContain(S.channel.callBook);
+  });
+
   it('reports channels that go quiet as feed_stale', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
     const c = await start({ STALE_AFTER_MS: '400' });

@@ -4,10 +4,17 @@ export class RpcError extends Error {
     readonly code: number,
     message: string,
     readonly method?: string,
+    readonly data?: unknown,
     options?: ErrorOptions,
   ) {
-    super(message, options);
+    super(`${method ?? 'request'}: ${code} ${message}`, options);
     this.name = 'RpcError';
+  }
+
+  /** Channels a subscribe refused as invalid (-32602 with `data.channels`), if it says which. */
+  get invalidChannels(): string[] | undefined {
+    const chans = (this.data as { channels?: unknown } | undefined)?.channels;
+    return this.code === RPC_INVALID_PARAMS && Array.isArray(chans) && chans.every((c) => typeof c === 'string') ? chans : undefined;
   }
 
   /** Deribit's rate-limit error: the session is terminated by the venue and we must back off. */
@@ -15,6 +22,9 @@ export class RpcError extends Error {
     return this.code === RPC_TOO_MANY_REQUESTS;
   }
 }
+
+/** JSON-RPC "Invalid params". */
+export const RPC_INVALID_PARAMS = -32602;
 
 /** Deribit `too_many_requests` (docs articles/rate-limits.md). */
 export const RPC_TOO_MANY_REQUESTS = 10028;

@@ -17,7 +17,7 @@ const TYPES: Record<string, string> = {
 const PAGE_DIR = fileURLToPath(new URL('./page/', import.meta.url));
 
 /**
- * Read the page (every file of src/page: index.html at `/index.html`, the rest under `/static/`)
+ * Read the page (every file of src/page: pages at `/<name>.html`, the rest under `/static/`)
  * and uPlot from node_modules, which is served from here so the page needs no CDN.
  */
 export async function loadAssets(pageDir: string = PAGE_DIR): Promise<Assets> {
@@ -26,7 +26,7 @@ export async function loadAssets(pageDir: string = PAGE_DIR): Promise<Assets> {
     const type = TYPES[extname(name)];
     if (!type) continue;
     const body = await readFile(join(pageDir, name), 'utf8');
-    out.set(name === 'index.html' ? '/index.html' : `/static/${name}`, { body, type });
+    out.set(name.endsWith('.html') ? `/${name}` : `/static/${name}`, { body, type });
   }
   const require = createRequire(import.meta.url);
   out.set('/static/uplot.iife.min.js', { body: await readFile(require.resolve('uplot/dist/uPlot.iife.min.js'), 'utf8'), type: TYPES['.js']! });

@@ -15,6 +15,9 @@ export type FeedStats = {
   volCaughtUp: number;
   /** Times a consumer had to be (re)created after an error. */
   restarts: number;
+  /** Messages of each stream not read yet (from the last delivery), i.e. the gateway's own lag. */
+  surfacePending: number;
+  volPending: number;
 };
 
 export type Feed = {
@@ -34,11 +37,17 @@ export type FeedOptions = {
   retryMs?: number;
 };
 
-type Source = { stage: 'surface' | 'vol'; schema: z.ZodType<StoreEvent>; count: 'surfaceMessages' | 'volMessages'; caughtUp: 'surfaceCaughtUp' | 'volCaughtUp' };
+type Source = {
+  stage: 'surface' | 'vol';
+  schema: z.ZodType<StoreEvent>;
+  count: 'surfaceMessages' | 'volMessages';
+  caughtUp: 'surfaceCaughtUp' | 'volCaughtUp';
+  pending: 'surfacePending' | 'volPending';
+};
 
 const SOURCES: readonly Source[] = [
-  { stage: 'surface', schema: SurfaceEvent, count: 'surfaceMessages', caughtUp: 'surfaceCaughtUp' },
-  { stage: 'vol', schema: VolEvent, count: 'volMessages', caughtUp: 'volCaughtUp' },
+  { stage: 'surface', schema: SurfaceEvent, count: 'surfaceMessages', caughtUp: 'surfaceCaughtUp', pending: 'surfacePending' },
+  { stage: 'vol', schema: VolEvent, count: 'volMessages', caughtUp: 'volCaughtUp', pending: 'volPending' },
 ];
 
 /**
@@ -52,7 +61,7 @@ export async function startFeed(opts: FeedOptions): Promise<Feed> {
   const { nc, store, onChange, log } = opts;
   const retryMs = opts.retryMs ?? 1_000;
   const js = jetstream(nc);
-  const stats: FeedStats = { surfaceMessages: 0, volMessages: 0, decodeErrors: 0, surfaceCaughtUp: 0, volCaughtUp: 0, restarts: 0 };
+  const stats: FeedStats = { surfaceMessages: 0, volMessages: 0, decodeErrors: 0, surfaceCaughtUp: 0, volCaughtUp: 0, restarts: 0, surfacePending: 0, volPending: 0 };
   let stopping = false;
   const running = new Set<ConsumerMessages>();
   const sleepers = new Set<() => void>();
@@ -78,6 +87,7 @@ export async function startFeed(opts: FeedOptions): Promise<Feed> {
       try {
         const consumer = await js.consumers.get(stream, { filter_subjects: filter(src.stage), deliver_policy: DeliverPolicy.LastPerSubject });
         const backlog = (await consumer.info(true)).num_pending;
+        stats[src.pending] = backlog;
         if (backlog === 0) stats[src.caughtUp] = 1;
         log.info('following stream', { stream, backlog });
         failures = 0;
@@ -92,6 +102,7 @@ export async function startFeed(opts: FeedOptions): Promise<Feed> {
               stats.decodeErrors++;
               if (stats.decodeErrors <= 10 || stats.decodeErrors % 1_000 === 0) log.warn('skipping undecodable message', { subject: m.subject, seq: m.seq, err: r.error.message, count: stats.decodeErrors });
             }
+            stats[src.pending] = m.info.pending;
             if (m.info.pending === 0) stats[src.caughtUp] = 1;
           }
         } finally {

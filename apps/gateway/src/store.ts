@@ -24,14 +24,15 @@ export type VenueEntry = {
   version: number;
   /** Latest per-expiry fits (`surface.smile`), which may be newer than the surface. */
   readonly smiles: Map<number, SmileFit>;
-  /** Changes of this entry's smile channel (any expiry). */
-  smileSeq: number;
+  /** Changes of each expiry's fit (the `smile` channel's seq): a new surface slice or a newer smile fit. */
+  readonly expirySeqs: Map<number, number>;
 };
 
 /** How many status events to keep for the desk. */
 const STATUS_HISTORY = 200;
 
 const key = (...parts: (string | number)[]) => parts.join('\u0000');
+const bump = (m: Map<number, number>, k: number) => m.set(k, (m.get(k) ?? 0) + 1);
 
 /**
  * Pure in-memory projection of the SURFACE and VOL streams: the latest surface per
@@ -64,7 +65,7 @@ export class SurfaceStore {
     let byVenue = this.entries.get(underlying);
     if (!byVenue) this.entries.set(underlying, (byVenue = new Map()));
     let e = byVenue.get(venue);
-    if (!e) byVenue.set(venue, (e = { venue, underlying, surface: undefined, seq: 0, version: 0, smiles: new Map(), smileSeq: 0 }));
+    if (!e) byVenue.set(venue, (e = { venue, underlying, surface: undefined, seq: 0, version: 0, smiles: new Map(), expirySeqs: new Map() }));
     return e;
   }
 
@@ -74,6 +75,13 @@ export class SurfaceStore {
     e.surface = s;
     e.seq++;
     e.version = this.version;
+    // Each slice is a change of its expiry, unless it is the smile fit of the same round that
+    // was already applied (the surface stage emits a round's smiles, then its surface).
+    for (const slice of s.expiries) {
+      const f = e.smiles.get(slice.expiryTs);
+      if (!(f && f.ts === s.ts)) bump(e.expirySeqs, slice.expiryTs);
+    }
+    for (const expiryTs of e.expirySeqs.keys()) if (expiryTs <= s.ts) e.expirySeqs.delete(expiryTs);
     // Expiries at or before the fit time are gone: drop their fits and quotes so memory does not
     // grow with every expiry ever listed (the VOL stream keeps expired instruments for a day).
     // A smile fit no newer than this surface is superseded by the surface's own slice.
@@ -89,9 +97,11 @@ export class SurfaceStore {
     this.counts.smile++;
     const e = this.entry(f.venue, f.underlying);
     // Kept only when newer than the surface (a surface carries the same fits of its run).
-    if (!e.surface || f.ts > e.surface.ts) e.smiles.set(f.expiryTs, f);
-    e.smileSeq++;
-    return { kind: 'smile', venue: f.venue, underlying: f.underlying, expiryTs: f.expiryTs, seq: e.smileSeq };
+    if (!e.surface || f.ts > e.surface.ts) {
+      e.smiles.set(f.expiryTs, f);
+      bump(e.expirySeqs, f.expiryTs);
+    }
+    return { kind: 'smile', venue: f.venue, underlying: f.underlying, expiryTs: f.expiryTs, seq: e.expirySeqs.get(f.expiryTs) ?? 0 };
   }
 
   private applyQuote(p: VolPoint): StoreChange {
@@ -173,6 +183,30 @@ export class SurfaceStore {
       if (first && first.underlying === underlying) out.add(first.venue);
     }
     return [...out];
+  }
+
+  /** Changes of one expiry's fit on an entry (0 before the first). */
+  expirySeq(e: VenueEntry, expiryTs: number): number {
+    return e.expirySeqs.get(expiryTs) ?? 0;
+  }
+
+  /** Latest vol point of every instrument, optionally of one underlying and/or venue. */
+  *allQuotes(filter: { underlying?: string; venue?: string } = {}): Generator<VolPoint> {
+    for (const group of this.quoteGroups.values()) {
+      const first = group.values().next().value;
+      if (!first || (filter.underlying !== undefined && first.underlying !== filter.underlying) || (filter.venue !== undefined && first.venue !== filter.venue)) continue;
+      yield* group.values();
+    }
+  }
+
+  /** Underlyings with vol points (possibly before their first surface), sorted. */
+  quoteUnderlyings(): string[] {
+    const out = new Set<string>();
+    for (const group of this.quoteGroups.values()) {
+      const first = group.values().next().value;
+      if (first) out.add(first.underlying);
+    }
+    return [...out].sort();
   }
 
   /** Number of instruments with a current vol point. */

@@ -6,14 +6,15 @@ import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { AnyEvent } from '@volstream/events';
 import { Publisher, connectNats, ensureStreams, runCore, type NatsConnection } from '@volstream/runtime';
 import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
-import { createSurfaceCore, getSurfaceFitter, knownFitters } from '@volstream/surface';
+import { createSurfaceCore } from '@volstream/surface';
+import { getFitter, listFitters } from '@volstream/svi';
 import { openDuck, queryJson } from '@volstream/replay/archive';
 import { syntheticVolPoints } from '@volstream/replay/testing';
 import { parseRecorderConfig, startRecorder, type RecorderHandle } from './index.ts';
 
 const T0 = Date.UTC(2026, 4, 17, 6, 59); // crosses into hour 07 after a minute
 const points = [...syntheticVolPoints({ startTs: T0, durationMs: 150_000, pointsPerSecond: 20, expiryDays: [7, 30], strikesPerExpiry: 10 })];
-const fitter = getSurfaceFitter(knownFitters()[0]!);
+const fitter = getFitter(listFitters().map((f) => f.id)[0]!);
 if (!fitter.ok) throw new Error(fitter.reason);
 const fits = runCore(createSurfaceCore({ fitter: fitter.fitter, fitIntervalMs: 5_000 }), points).filter((e) => e.type !== 'status');
 const smiles = fits.filter((e) => e.type === 'surface.smile');

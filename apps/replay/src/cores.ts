@@ -1,6 +1,7 @@
 import { createBookCore } from '@volstream/book';
 import { createVolCore, DEFAULT_REPRICE_MS, parseVolConfig } from '@volstream/vol';
-import { createSurfaceCore, getSurfaceFitter, parseSurfaceConfig, DEFAULT_FIT_INTERVAL_MS, DEFAULT_MIN_POINTS, DEFAULT_MIN_T_MS } from '@volstream/surface';
+import { createSurfaceCore, parseSurfaceConfig, DEFAULT_FIT_INTERVAL_MS, DEFAULT_MIN_POINTS, DEFAULT_MIN_T_MS } from '@volstream/surface';
+import { getFitter } from '@volstream/svi';
 import type { PipelineCores } from './engine.ts';
 import { ReplayOptionsError } from './errors.ts';
 
@@ -41,7 +42,7 @@ export function liveCores(settings: ReplaySettings): PipelineCores {
     book: () => createBookCore(),
     vol: () => createVolCore({ repriceMs: settings.repriceMs }),
     surface: (id) => {
-      const found = getSurfaceFitter(id);
+      const found = getFitter(id);
       if (!found.ok) throw new ReplayOptionsError(`--fitters: ${found.reason}`);
       return createSurfaceCore({
         fitter: found.fitter, fitIntervalMs: settings.fitIntervalMs, minPoints: settings.minPoints, minTMs: settings.minTMs,

@@ -1,16 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { runCore, type Core } from '@volstream/runtime';
-import { createSurfaceCore, getSurfaceFitter, knownFitters } from '@volstream/surface';
+import { createSurfaceCore } from '@volstream/surface';
+import { getFitter, listFitters } from '@volstream/svi';
 import type { BookEvent, MdEvent, SurfaceEvent, VolEvent } from '@volstream/events';
 import { createReplayEngine, type PipelineCores } from './engine.ts';
 import { syntheticVolPoints } from './testing/index.ts';
 
 const T0 = Date.UTC(2026, 4, 17, 6);
 const points = [...syntheticVolPoints({ startTs: T0, durationMs: 40_000, pointsPerSecond: 80, expiryDays: [7, 30], strikesPerExpiry: 12 })];
-const FITTER = knownFitters()[0]!;
+const FITTER = listFitters().map((f) => f.id)[0]!;
 
 function surfaceCore(id: string): Core<VolEvent, SurfaceEvent> {
-  const f = getSurfaceFitter(id);
+  const f = getFitter(id);
   if (!f.ok) throw new Error(f.reason);
   return createSurfaceCore({ fitter: f.fitter });
 }

@@ -1,4 +1,4 @@
-import { sviTotalVariance } from '@volstream/svi';
+import { rawToJumpWings, sviTotalVariance } from '@volstream/svi';
 import type { SmileFit, Status, VolPoint } from '@volstream/events';
 import type { Column, Row } from './duck.ts';
 import { fitterId } from './rows.ts';
@@ -95,15 +95,25 @@ export const METRIC_COLUMNS: readonly Column[] = [
   { name: 'min_w', type: 'DOUBLE', doc: 'minimum total variance a + bσ√(1−ρ²)' },
   { name: 'put_wing', type: 'DOUBLE', doc: 'left wing slope b(1−ρ) (Lee: ≤ 2)' },
   { name: 'call_wing', type: 'DOUBLE', doc: 'right wing slope b(1+ρ) (Lee: ≤ 2)' },
+  { name: 'jw_v', type: 'DOUBLE', doc: 'SVI jump-wings: ATM variance per year' },
+  { name: 'jw_psi', type: 'DOUBLE', doc: 'ATM skew' },
+  { name: 'jw_p', type: 'DOUBLE', doc: 'put wing' },
+  { name: 'jw_c', type: 'DOUBLE', doc: 'call wing' },
+  { name: 'jw_vtilde', type: 'DOUBLE', doc: 'minimum variance per year' },
 ];
 
-/** Desk metrics of one fitted expiry: the event's own figures plus the slice's shape in SVI terms. */
+const finite = (x: number) => (Number.isFinite(x) ? x : null);
+
+/** Desk metrics of one fitted expiry: the event's own figures plus the slice's shape in SVI and
+ * SVI-JW terms (Gatheral-Jacquier 2014 §3.3, trader-readable). */
 export function metricRow(runId: string, f: SmileFit): Row {
   const p = f.params;
+  const jw = rawToJumpWings(p, f.t);
   return {
     ...keyRow(runId, f), days: f.t * 365,
     atm_vol: f.atmVol, rr25: f.rr25, bf25: f.bf25, rr10: f.rr10, bf10: f.bf10, skew: f.skew,
     atm_w: sviTotalVariance(p, 0), min_w: p.a + p.b * p.sigma * Math.sqrt(Math.max(0, 1 - p.rho * p.rho)),
     put_wing: p.b * (1 - p.rho), call_wing: p.b * (1 + p.rho),
+    jw_v: finite(jw.v), jw_psi: finite(jw.psi), jw_p: finite(jw.p), jw_c: finite(jw.c), jw_vtilde: finite(jw.vTilde),
   };
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MdEvent, STREAM_NAMES, SurfaceEvent, VolEvent, decode, filter } from '@volstream/events';
 import { connectNats } from '@volstream/runtime';
-import { getSurfaceFitter } from '@volstream/surface';
+import { getFitter } from '@volstream/svi';
 import { createReplayEngine, type PipelineCores } from './engine.ts';
 import { ReplayFile, PARQUET_DIR, exportParquet } from './replay-file.ts';
 import { countMessages, readOrdered } from './source.ts';
@@ -68,15 +68,15 @@ export type ReplaySummary = {
   marketX: number;
 };
 
-/** Resolve fitter ids to `name@version` with the surface app's own lookup (plain names mean
- * the latest version), so a replay can name exactly the fitters the live stage can run. */
+/** Resolve fitter ids to `name@version` with the registry the surface app uses (plain names
+ * mean the latest version), so a replay names exactly the fitters the live stage can run. */
 export function resolveFitters(ids: readonly string[], baseline?: string): { fitters: { id: string; name: string; version: string; description: string }[]; baseline: string } {
   if (ids.length === 0) throw new ReplayOptionsError('--fitters: name at least one fitter');
   const lookup = (flag: string, id: string) => {
-    const r = getSurfaceFitter(id);
+    const r = getFitter(id);
     if (!r.ok) throw new ReplayOptionsError(`${flag}: ${r.reason}`);
-    const f = r.fitter as typeof r.fitter & { description?: string };
-    return { id: `${f.name}@${f.version}`, name: f.name, version: f.version, description: f.description ?? '' };
+    const f = r.fitter;
+    return { id: `${f.name}@${f.version}`, name: f.name, version: f.version, description: f.description };
   };
   const unique = [...new Map(ids.map((id) => lookup('--fitters', id)).map((f) => [f.id, f])).values()];
   const base = baseline === undefined ? unique[0]!.id : lookup('--baseline', baseline).id;

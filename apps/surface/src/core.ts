@@ -1,7 +1,7 @@
 import { eventId, type SmileFit, type SmileSlice, type Status, type Surface, type SurfaceEvent, type VolEvent, type VolPoint } from '@volstream/events';
 import type { Core } from '@volstream/runtime';
 import { yearsToExpiry } from '@volstream/vol';
-import { fixedTenors, volIndex30d, type SurfaceExpiryInput } from '@volstream/svi';
+import { checkCalendar, DEFAULT_TENOR_DAYS, fixedTenors, linspace, volIndex30d, type KGrid, type SurfaceExpiryInput } from '@volstream/svi';
 import type { SurfaceFitter } from './fitter.ts';
 import { otmQuotes } from './quotes.ts';
 import { acceptFit } from './slice.ts';
@@ -14,8 +14,6 @@ import { CheckpointStateError } from './errors.ts';
 export const DEFAULT_FIT_INTERVAL_MS = 1_000;
 export const DEFAULT_MIN_POINTS = 6;
 export const DEFAULT_MIN_T_MS = 3_600_000;
-/** Fixed tenors of the surface event, calendar days (QUANT.md b11: Velo's 7/30/90/180). */
-export const TENOR_DAYS = [7, 30, 60, 90, 180] as const;
 
 export type SurfaceCoreOptions = {
   fitter: SurfaceFitter;
@@ -31,13 +29,16 @@ export type SurfaceCoreOptions = {
 
 /** The input whose arrival triggered a fit round. */
 type Cause = { id: string; recvTs: number };
+/** An expiry with enough quotes to fit, and its fit input at the fit time. */
+type Candidate = { exp: ExpiryState; input: SurfaceExpiryInput };
 
 /**
  * Fits the implied-vol surface of each (venue, underlying) on a cadence of event time:
  * when an input's ts reaches the group's next boundary (floor(ts / fitIntervalMs) + 1) ·
  * fitIntervalMs, every expiry that received points since its last fit, has ≥ minPoints usable
  * OTM quotes and t ≥ minT is fitted at that boundary (before the input is applied), with the
- * fitter's calendar repair across the fitted expiries. It emits one surface.smile per fitted
+ * fitter's calendar repair across the fitted expiries; should a new slice cross the kept fit of
+ * an unchanged expiry, those are refitted with it. It emits one surface.smile per fitted
  * expiry, a status fit_rejected (previous fit kept) per refused one, and one surface.surface
  * with every current expiry (the last good fit of unchanged ones), fixed tenors and the 30-day
  * index. Nothing is fitted between boundaries.
@@ -91,7 +92,8 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
   function fitRound(g: GroupState, fitTs: number, cause: Cause): SurfaceEvent[] {
     const out: SurfaceEvent[] = [];
     let dropped = false;
-    const toFit: { exp: ExpiryState; input: SurfaceExpiryInput }[] = [];
+    let toFit: Candidate[] = [];
+    const kept: ExpiryState[] = [];
     for (const key of [...g.expiries]) {
       const exp = s.expiries.get(key)!;
       if (exp.expiryTs - fitTs < minTMs) {
@@ -104,34 +106,65 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
         }
         continue;
       }
-      if (!exp.changed) continue;
-      const t = yearsToExpiry({ expiryTs: exp.expiryTs, ts: fitTs });
-      const quotes = otmQuotes({ points: exp.points.values(), forward: exp.forward, t });
-      if (quotes.length < minPoints) continue; // stays changed: fitted once enough quotes arrive
-      toFit.push({ exp, input: { expiryTs: exp.expiryTs, t, forward: exp.forward, quotes } });
+      if (!exp.changed) {
+        if (exp.last) kept.push(exp);
+        continue;
+      }
+      const c = candidate(exp, fitTs);
+      if (c) toFit.push(c); // else it stays changed: fitted once enough quotes arrive
     }
-    toFit.sort((a, b) => a.exp.expiryTs - b.exp.expiryTs);
+    if (toFit.length === 0) return dropped ? [surfaceEvent(g, fitTs, cause.recvTs)] : [];
 
+    let round = fit(toFit);
+    if (kept.length > 0 && !calendarFree(round, kept)) {
+      // A new slice crosses a kept one: refit those too, so the fitter repairs the calendar
+      // across all of them (more work, only when the cheap round would publish an arbitrage).
+      toFit = [...toFit, ...kept.flatMap((exp) => candidate(exp, fitTs) ?? [])];
+      round = fit(toFit);
+    }
     // The surface carries the receive time of the freshest market data it was fitted from.
     let recvTs: number | undefined;
-    if (toFit.length > 0) {
-      const previous = { expiries: toFit.flatMap(({ exp }) => (exp.last ? [exp.last.fit] : [])) };
-      const result = fitter.fitSurface({ expiries: toFit.map((x) => x.input) }, previous, { clock });
-      const byExpiry = new Map(result.expiries.map((r) => [r.expiryTs, r]));
-      for (const { exp, input } of toFit) {
-        exp.changed = false;
-        const checked = acceptFit(byExpiry.get(exp.expiryTs), input.quotes.length);
-        if (!checked.ok) {
-          out.push(rejected(exp, fitTs, checked.reason, input.quotes.length));
-          continue;
-        }
-        exp.last = { slice: checked.slice, fit: checked.fit };
-        out.push(smileEvent(exp, fitTs, checked.slice));
-        recvTs = Math.max(recvTs ?? 0, exp.lastRecvTs);
+    for (const { exp, input, checked } of round.outcomes) {
+      exp.changed = false;
+      if (!checked.ok) {
+        out.push(rejected(exp, fitTs, checked.reason, input.quotes.length));
+        continue;
       }
+      exp.last = { slice: checked.slice, fit: checked.fit };
+      out.push(smileEvent(exp, fitTs, checked.slice));
+      recvTs = Math.max(recvTs ?? 0, exp.lastRecvTs);
     }
     if (recvTs !== undefined || dropped) out.push(surfaceEvent(g, fitTs, recvTs ?? cause.recvTs));
     return out;
+  }
+
+  /** The fit input of an expiry at the fit time, or null with fewer than minPoints usable quotes. */
+  function candidate(exp: ExpiryState, fitTs: number): Candidate | null {
+    const t = yearsToExpiry({ expiryTs: exp.expiryTs, ts: fitTs });
+    const quotes = otmQuotes({ points: exp.points.values(), forward: exp.forward, t });
+    return quotes.length < minPoints ? null : { exp, input: { expiryTs: exp.expiryTs, t, forward: exp.forward, quotes } };
+  }
+
+  /** One fitter call over the candidates (warm-started from their last fits), each answer checked. */
+  function fit(cands: Candidate[]): { outcomes: (Candidate & { checked: ReturnType<typeof acceptFit> })[]; kGrid: KGrid } {
+    const sorted = cands.slice().sort((a, b) => a.exp.expiryTs - b.exp.expiryTs);
+    const previous = { expiries: sorted.flatMap(({ exp }) => (exp.last ? [exp.last.fit] : [])) };
+    const result = fitter.fitSurface({ expiries: sorted.map((c) => c.input) }, previous, { clock });
+    const byExpiry = new Map(result.expiries.map((r) => [r.expiryTs, r]));
+    return {
+      outcomes: sorted.map((c) => ({ ...c, checked: acceptFit(byExpiry.get(c.exp.expiryTs), c.input.quotes.length) })),
+      kGrid: result.kGrid,
+    };
+  }
+
+  /** Whether the accepted new slices and the kept ones are free of calendar arbitrage,
+   * ∂_T w(k, T) ≥ 0 on the fitter's k-grid (QUANT.md b3; checkCalendar from @volstream/svi). */
+  function calendarFree({ outcomes, kGrid }: ReturnType<typeof fit>, kept: readonly ExpiryState[]): boolean {
+    const slices = [
+      ...outcomes.flatMap(({ checked }) => (checked.ok ? [checked.slice] : [])),
+      ...kept.map((exp) => exp.last!.slice),
+    ].map((x) => ({ t: x.t, params: x.params }));
+    return checkCalendar(slices, linspace(kGrid.kMin, kGrid.kMax, kGrid.n)).ok;
   }
 
   function smileEvent(exp: ExpiryState, fitTs: number, slice: SmileSlice): SmileFit {
@@ -156,8 +189,9 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
       venue: g.venue, ts: fitTs, recvTs, underlying: g.underlying, fitter: ref, expiries,
     };
     const slices = expiries.map((x) => ({ t: x.t, params: x.params }));
-    ev.tenors = fixedTenors({ slices, days: TENOR_DAYS }).map((p, i) => ({
-      days: TENOR_DAYS[i]!,
+    // Fixed tenors (7/30/60/90/180 d), total variance interpolated in t, null outside the expiries.
+    ev.tenors = fixedTenors({ slices, days: DEFAULT_TENOR_DAYS }).map((p, i) => ({
+      days: DEFAULT_TENOR_DAYS[i]!,
       atmVol: finiteOrNull(p?.atmVol), rr25: finiteOrNull(p?.rr25), bf25: finiteOrNull(p?.bf25),
     }));
     // libs/svi gives the index in vol points (like DVOL); the event carries a fraction.

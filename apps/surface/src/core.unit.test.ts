@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from '@msgpack/msgpack';
 import { SurfaceEvent, type SmileFit, type Status, type Surface, type VolEvent, type VolPoint } from '@volstream/events';
 import { runCore } from '@volstream/runtime';
-import { black76Greeks, getFitter, ssviToRaw, sviImpliedVol, type SviRaw } from '@volstream/svi';
+import { black76Greeks, checkCalendar, getFitter, linspace, ssviToRaw, sviImpliedVol, type SviRaw } from '@volstream/svi';
 import { YEAR_MS } from '@volstream/vol';
 import { createSurfaceCore, type SurfaceCoreOptions } from './core.ts';
 
@@ -70,6 +70,14 @@ describe('surface core', () => {
     expect(surface!.expiries.map((s) => s.expiryTs)).toEqual(expiries.map((e) => e.expiryTs));
     expect(surface!.ts).toBe(T0 + 1_000);
     expect(surface!.fitter).toEqual({ name: fitter.name, version: fitter.version });
+    // Fixed tenors inside the quoted range, none beyond it (no extrapolation in time, QUANT.md b11).
+    expect(surface!.tenors!.map((x) => x.days)).toEqual([7, 30, 60, 90, 180]);
+    const at30 = surface!.tenors!.find((x) => x.days === 30)!;
+    expect(Math.abs(at30.atmVol! - surface!.expiries[1]!.atmVol) * 100).toBeLessThan(0.1);
+    expect(surface!.tenors!.find((x) => x.days === 180)!.atmVol).toBeNull();
+    // The 30-day model-free index prices the wings too: above the 30-day ATM vol, same ballpark.
+    expect(surface!.index30d!).toBeGreaterThan(at30.atmVol!);
+    expect(surface!.index30d!).toBeLessThan(at30.atmVol! + 0.1);
     for (const s of smiles(outs)) {
       const e = expiries.find((x) => x.expiryTs === s.expiryTs)!;
       const atTruth = sviImpliedVol(e.params, 0, (e.expiryTs - T0 - 100) / YEAR_MS);
@@ -117,6 +125,22 @@ describe('surface core', () => {
     expect(second.expiries[0]!.atmVol).toBeGreaterThan(first.expiries[0]!.atmVol);
   });
 
+  it('refits kept expiries too when a new slice would cross one of them (calendar arbitrage)', () => {
+    const core = createSurfaceCore(opts);
+    runCore(core, expiries.flatMap((e, i) => volPoints(e, T0 + 100, i)));
+    core.apply(tick(T0 + 1_100, 10)[0]!);
+    // The 7-day smile jumps 60 vol points: its total variance now exceeds the kept 30-day slice's.
+    runCore(core, volPoints(expiries[0]!, T0 + 1_200, 11, 0.6));
+    const outs = core.apply(volPoints(expiries[0]!, T0 + 2_100, 12, 0.6)[0]!);
+    expect(smiles(outs).map((x) => x.expiryTs)).toEqual(expiries.map((e) => e.expiryTs));
+    expect(smiles(outs).some((x) => x.diagnostics.calendarRepaired)).toBe(true);
+    const surface = surfaces(outs)[0]!;
+    const slices = surface.expiries.map((x) => ({ t: x.t, params: x.params }));
+    // ∂_T w ≥ 0 on a grid over the quotes, up to rounding where the repaired slice sits on its floor.
+    const check = checkCalendar(slices, linspace(-0.5, 0.5, 201));
+    expect(check.ok ? 0 : Math.max(...check.violations.map((v) => v.deficit))).toBeLessThan(1e-9);
+  });
+
   it('rejects a fit of garbage with a fit_rejected status and keeps the previous fit', () => {
     const core = createSurfaceCore(opts);
     runCore(core, volPoints(expiries[1]!, T0 + 100, 1));
@@ -152,7 +176,7 @@ describe('surface core', () => {
         fitSurface: (input) => ({ expiries: input.expiries.map((e) => ({
           ok: true as const, expiryTs: e.expiryTs, t: e.t, forward: e.forward, params: a.params, diagnostics: a.diagnostics,
           calendar: { action: 'none' as const, deficit: 0 }, gGrid: { kMin: -1, kMax: 1, n: 101 },
-        })) }),
+        })), kGrid: { kMin: -1, kMax: 1, n: 101 } }),
       };
       const core = createSurfaceCore({ ...opts, fitter: liar });
       runCore(core, volPoints(expiries[1]!, T0 + 100, 1));

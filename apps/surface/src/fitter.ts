@@ -1,4 +1,4 @@
-import type { SmileFitter, SurfaceExpiryFit, SurfaceExpiryInput, SurfaceFitOptions } from '@volstream/svi';
+import type { SmileFitter, SurfaceExpiryFit, SurfaceExpiryInput, SurfaceFitOptions, SurfaceFitResult } from '@volstream/svi';
 
 /**
  * What the surface stage needs of a fitter: @volstream/svi's `SmileFitter` (name, version,
@@ -7,7 +7,7 @@ import type { SmileFitter, SurfaceExpiryFit, SurfaceExpiryInput, SurfaceFitOptio
  * whole earlier result; every registered fitter reads no more than `previous.expiries`.
  */
 export type SurfaceFitter = Pick<SmileFitter, 'name' | 'version'> & {
-  fitSurface(input: { expiries: readonly SurfaceExpiryInput[] }, previous?: { expiries: readonly SurfaceExpiryFit[] }, options?: SurfaceFitOptions): { expiries: SurfaceExpiryFit[] };
+  fitSurface(input: { expiries: readonly SurfaceExpiryInput[] }, previous?: { expiries: readonly SurfaceExpiryFit[] }, options?: SurfaceFitOptions): Pick<SurfaceFitResult, 'expiries' | 'kGrid'>;
 };
 
 /** A fitted expiry as the fitter returned it (kept for warm starts). */

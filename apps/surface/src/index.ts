@@ -1,10 +1,10 @@
 import { VolEvent, parseShare } from '@volstream/events';
 import { ConfigError, connectNats, createLogger, ensureStreams, jetstreamManager, runWorker, type NatsConnection, type WorkerHandle } from '@volstream/runtime';
-import { createSurfaceCore } from './core.ts';
 import { getFitter } from '@volstream/svi';
+import { createSurfaceCore } from './core.ts';
 import type { SurfaceConfig } from './config.ts';
 
-export { createSurfaceCore, DEFAULT_FIT_INTERVAL_MS, DEFAULT_MIN_POINTS, DEFAULT_MIN_T_MS, TENOR_DAYS, type SurfaceCoreOptions } from './core.ts';
+export { createSurfaceCore, DEFAULT_FIT_INTERVAL_MS, DEFAULT_MIN_POINTS, DEFAULT_MIN_T_MS, type SurfaceCoreOptions } from './core.ts';
 export { CheckpointStateError } from './errors.ts';
 export { parseSurfaceConfig, SurfaceEnv, type SurfaceConfig } from './config.ts';
 export type { SurfaceFitter } from './fitter.ts';

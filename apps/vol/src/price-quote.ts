@@ -1,4 +1,4 @@
-import { black76Greeks, impliedVol, impliedVolFromCoin, type IvResult } from '@volstream/svi';
+import { black76Greeks, impliedVolFromCoin, impliedVolFromLinear, type IvResult } from '@volstream/svi';
 import type { IvReason, OptionType, Settlement } from '@volstream/events';
 
 /** One option quote to price: premiums in the instrument's premium currency (coin for inverse). */
@@ -42,7 +42,7 @@ type Side = { iv: number | null; reason?: IvReason };
  * forward. Inverse premiums are converted with the forward, USD = coin × F (QUANT.md b8
  * "practical rule": converting with the index mixes numeraires); a linear premium is USD per
  * contract, so per unit of underlying it is price / contractSize (QUANT.md b8, linear USDC
- * options carry multipliers; as @volstream/svi's impliedVolFromLinear). Delta and vega are
+ * options carry multipliers; @volstream/svi impliedVolFromLinear). Delta and vega are
  * forward Black-76 greeks at the mid vol, else the mark vol (Deribit's units: vega per vol point).
  */
 export function priceQuote(q: QuoteToPrice): PricedQuote {
@@ -51,7 +51,7 @@ export function priceQuote(q: QuoteToPrice): PricedQuote {
     if (price === null) return { iv: null, reason: 'no_quote' };
     const r: IvResult = q.settlement === 'inverse'
       ? impliedVolFromCoin({ coinPrice: price, forward: q.forward, strike: q.strike, t: q.t, isCall })
-      : impliedVol({ price: price / q.contractSize, forward: q.forward, strike: q.strike, t: q.t, isCall });
+      : impliedVolFromLinear({ price, forward: q.forward, strike: q.strike, t: q.t, isCall, multiplier: q.contractSize });
     return r.ok ? { iv: r.iv } : { iv: null, reason: r.reason };
   };
   const bid = solve(q.bid);

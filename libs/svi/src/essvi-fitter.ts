@@ -17,7 +17,10 @@ type Anchor = { theta: number; rho: number; psi: number };
  *
  * Butterfly (GJ 2014 Thm 4.2 with ψ = θφ): ψ < 4/(1 + |ρ|) and ψ ≤ 2√(θ/(1 + |ρ|)).
  * Calendar (Hendriks–Martini 2019 Thm 4.1 / Eq. 4.10, in the form used by Corbetta et al. 2019
- * §3): with p = max((1 + ρ₁)/(1 + ρ₂), (1 − ρ₁)/(1 − ρ₂)), θ₂ ≥ p·θ₁ and p·ψ₁ ≤ ψ₂ ≤ ψ₁·θ₂/θ₁.
+ * §3): with p = max((1 + ρ₁)/(1 + ρ₂), (1 − ρ₁)/(1 − ρ₂)), θ₂ ≥ p·θ₁ and ψ₂ ≥ p·ψ₁ keep the
+ * slices from crossing; Corbetta et al. add ψ₂ ≤ ψ₁·θ₂/θ₁ (φ non-increasing) so that slices
+ * interpolated between them stay arbitrage-free too. The non-crossing is checked by a property
+ * test (essvi-fitter.unit.test.ts; dropping the p·ψ₁ bound makes it fail).
  */
 export function essviPsiBounds(theta: number, rho: number, prev: Anchor | null): { lo: number; hi: number; p: number } {
   const q = 1 + Math.abs(rho);

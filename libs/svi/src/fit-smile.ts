@@ -48,7 +48,9 @@ const SIGMA_MAX = 5;
  * Residuals are in vol: a w-residual is divided by 2σᵢT (QUANT.md b7), weighted by vega or
  * by 1/half-spread². A fit with g(k) < 0 on the check grid (QUANT.md b2) is refitted with a
  * penalty on negative g, then, if still arbitrageable, replaced by the best SSVI slice inside the
- * GJ 2014 Thm 4.2 butterfly-free region; only if that fails is it rejected.
+ * GJ 2014 Thm 4.2 butterfly-free region; only if that fails is it rejected. With a
+ * `calendarFloor` the refit carries the floor as linear constraints of the inner problem.
+ * A fit with w(0) > 4× the median market w is rejected (volsurf robustness rule, QUANT.md b6).
  * Deterministic: the same inputs give bit-identical params (no randomness; `ms` is timing only).
  *
  * @example
@@ -89,21 +91,16 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
   let evaluations = 0;
   // Outer objective in (m, ln σ); outside the box we evaluate at the clamped point and add a
   // quadratic wall, so Nelder–Mead is pushed back instead of stalling on a flat region.
-  const outer = (penalty: ((p: SviRaw) => number) | null) => (x: number[]): number => {
+  const plain = (x: number[]): number => {
     evaluations++;
     const mRaw = x[0] ?? 0;
     const sRaw = x[1] ?? 0;
     const m = Math.min(Math.max(mRaw, mLo), mHi);
     const ls = Math.min(Math.max(sRaw, Math.log(SIGMA_MIN)), Math.log(SIGMA_MAX));
-    const sigma = Math.exp(ls);
-    const sol = inner(m, sigma);
-    const wall = (m - mRaw) ** 2 + (ls - sRaw) ** 2;
-    let f = sol.sse + wall;
-    if (penalty !== null && Number.isFinite(sol.sse)) f += penalty(fromQe(sol, m, sigma));
-    return f;
+    const sol = inner(m, Math.exp(ls));
+    return sol.sse + (m - mRaw) ** 2 + (ls - sRaw) ** 2;
   };
 
-  const plain = outer(null);
   const starts = gridStarts({ f: plain, kMin, kMax, t });
   let best = { x: [0, 0], f: Number.POSITIVE_INFINITY };
   let warmAccepted = false;
@@ -143,10 +140,19 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
   const calendarDeficit = floor ? floorDeficit(plainParams) : 0;
   if (!valid(plainParams)) {
     // The smallest constant lift of total variance that clears the calendar floor (QUANT.md b3).
-    const lift = (p: SviRaw): SviRaw => {
-      const d = floorDeficit(p);
+    const liftOver = (fl: { k: readonly number[]; w: readonly number[] } | undefined) => (p: SviRaw): SviRaw => {
+      if (!fl) return p;
+      let d = 0;
+      for (let j = 0; j < fl.k.length; j++) d = Math.max(d, fl.w[j]! - sviTotalVariance(p, fl.k[j]!));
       return d > 0 ? { ...p, a: p.a + d * (1 + 1e-9) + 1e-15 } : p;
     };
+    const lift = liftOver(floor);
+    // With a floor, the inner QP carries it as linear constraints (qe-inner.ts), on every 4th
+    // floor point to keep each evaluation cheap; the optimiser lifts over the same thin floor and
+    // the chosen candidate is lifted over the full floor grid (a rounding-level shift between
+    // neighbouring points of a smooth floor).
+    const thin = floor ? thinFloor(floor, 4) : undefined;
+    const liftThin = liftOver(thin);
     const wSse = (p: SviRaw): number => {
       let s = 0;
       for (let i = 0; i < data.k.length; i++) {
@@ -170,10 +176,7 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
     // Refit over (m, ln σ): floor-constrained inner solution, lifted over any rounding-level
     // residual deficit (so every point is calendar-feasible and the objective is its true
     // error), plus the g penalty when needed.
-    // With a floor, the inner QP carries it as linear constraints (qe-inner.ts), on every 4th
-    // floor point to keep each evaluation cheap; `lift` then closes any residual deficit on the
-    // full floor grid (a rounding-level shift between neighbouring points of a smooth floor).
-    const innerF = floor ? createQeInnerSolver(data, aMax, thinFloor(floor, 4)) : inner;
+    const innerF = thin ? createQeInnerSolver(data, aMax, thin) : inner;
     const refitObjective = (withG: boolean) => (x: number[]): number => {
       evaluations++;
       const m = Math.min(Math.max(x[0] ?? 0, mLo), mHi);
@@ -183,8 +186,8 @@ export function fitSmile(input: FitSmileInput): SmileFitResult {
       const wall = (m - (x[0] ?? 0)) ** 2 + (ls - (x[1] ?? 0)) ** 2;
       let p = fromQe(sol, m, Math.exp(ls));
       let f = sol.sse;
-      if (floor) {
-        p = lift(p);
+      if (thin) {
+        p = liftThin(p);
         f = wSse(p);
       }
       return f + wall + (withG ? gPenalty(p) : 0);

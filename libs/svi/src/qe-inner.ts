@@ -131,6 +131,26 @@ export function createQeInnerSolver(data: QeData, aMax: number, floor?: QeFloor)
 
   // Solves the KKT system of the active rows `set`; X = (x, λ). False when singular.
   const solveSet = (set: ArrayLike<number>, len: number): boolean => {
+    if (len === 0) {
+      // Unconstrained normal equations M·x = r (3×3, symmetric): Cramer's rule, no pivoting
+      // needed for the well-conditioned common case; fall through when nearly singular.
+      const m00 = M[0]!, m01 = M[1]!, m02 = M[2]!, m11 = M[4]!, m12 = M[5]!, m22 = M[8]!;
+      const c00 = m11 * m22 - m12 * m12;
+      const c01 = m02 * m12 - m01 * m22;
+      const c02 = m01 * m12 - m02 * m11;
+      const det = m00 * c00 + m01 * c01 + m02 * c02;
+      const scale = Math.abs(m00 * c00) + Math.abs(m01 * c01) + Math.abs(m02 * c02);
+      if (Math.abs(det) > 1e-12 * scale) {
+        const c11 = m00 * m22 - m02 * m02;
+        const c12 = m01 * m02 - m00 * m12;
+        const c22 = m00 * m11 - m01 * m01;
+        const r0 = R[0]!, r1 = R[1]!, r2 = R[2]!;
+        X[0] = (c00 * r0 + c01 * r1 + c02 * r2) / det;
+        X[1] = (c01 * r0 + c11 * r1 + c12 * r2) / det;
+        X[2] = (c02 * r0 + c12 * r1 + c22 * r2) / det;
+        return true;
+      }
+    }
     const n = 3 + len;
     A.fill(0);
     for (let i = 0; i < 3; i++) {

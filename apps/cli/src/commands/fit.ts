@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { parseArgs } from 'node:util';
+import { parseArgs, promisify } from 'node:util';
 import { gunzip } from 'node:zlib';
-import { promisify } from 'node:util';
 import {
   buildExpiries,
   fitSurface,

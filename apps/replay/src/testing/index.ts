@@ -1,1 +1,1 @@
-export { syntheticVolPoints, trueSmile, seededRandom, type SyntheticVolOptions } from './synthetic-vol.ts';
+export { syntheticVolPoints, trueSmile, type SyntheticVolOptions } from './synthetic-vol.ts';

@@ -1,20 +1,8 @@
-import { black76Greeks, black76Price, sviTotalVariance } from '@volstream/svi';
+import { black76Greeks, black76Price, mulberry32, sviTotalVariance } from '@volstream/svi';
 import type { SviParams, VolPoint } from '@volstream/events';
 
 const DAY = 86_400_000;
 const YEAR = 365 * DAY;
-
-/** Seeded uniform [0, 1) (mulberry32), so a synthetic history is the same every time. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export type SyntheticVolOptions = {
   venue?: string;
@@ -47,7 +35,7 @@ export function trueSmile(days: number): SviParams {
 export function* syntheticVolPoints(o: SyntheticVolOptions): Generator<VolPoint> {
   const venue = o.venue ?? 'deribit';
   const underlying = o.underlying ?? 'BTC';
-  const rand = seededRandom(o.seed ?? 7);
+  const rand = mulberry32(o.seed ?? 7);
   const perSecond = o.pointsPerSecond ?? 300;
   const day0 = Math.floor(o.startTs / DAY) * DAY + 8 * 3_600_000;
   const expiries = (o.expiryDays ?? [2, 7, 30, 90]).map((d) => {

@@ -1,5 +1,6 @@
 import type { BookEvent } from '@volstream/events';
-import { seededRandom, syntheticForward, syntheticOptions, syntheticTop, type SyntheticExpiry, type SyntheticOption } from './synthetic-book.ts';
+import { mulberry32 } from '@volstream/svi';
+import { syntheticForward, syntheticOptions, syntheticTop, type SyntheticExpiry, type SyntheticOption } from './synthetic-book.ts';
 
 export type BookStreamOptions = {
   venue?: string;
@@ -25,7 +26,7 @@ export type BookStreamOptions = {
 export function syntheticBookStream(o: BookStreamOptions): { events: BookEvent[]; options: SyntheticOption[] } {
   const venue = o.venue ?? 'sim';
   const underlying = o.underlying ?? 'BTC';
-  const rnd = seededRandom(o.seed ?? 1);
+  const rnd = mulberry32(o.seed ?? 1);
   const options = syntheticOptions({ underlying, expiries: o.expiries, strikes: o.strikes, ts: o.startTs });
   const byExpiry = new Map(o.expiries.map((e) => [e.expiryTs, e]));
   const forward = new Map(o.expiries.map((e) => [e.expiryTs, e.forward]));

@@ -66,14 +66,3 @@ export function syntheticForward({ venue, underlying, expiryTs, forward, ts, seq
 export function syntheticMark({ venue, option, markPrice, ts, seq }: { venue: string; option: SyntheticOption; markPrice: number; ts: number; seq: number }): Mark {
   return { type: 'book.mark', v: 1, id: eventId('mark', venue, option.instrument, seq), venue, ts, recvTs: ts + 1, instrument: option.instrument, underlying: option.underlying, expiryTs: option.expiryTs, markPrice };
 }
-
-/** Small seeded PRNG (mulberry32) so generated streams are the same on every run. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let x = Math.imul(a ^ (a >>> 15), 1 | a);
-    x = (x + Math.imul(x ^ (x >>> 7), 61 | x)) ^ x;
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-}

@@ -42,6 +42,8 @@ export type DeribitStats = {
   droppedWhileResync: number;
   stale: number;
   subscribedChannels: number;
+  /** Channels the venue refused as invalid (not subscribed). */
+  invalidChannels: number;
   instruments: number;
 };
 
@@ -100,7 +102,7 @@ class DeribitSession implements VenueSession {
   readonly venue = VENUE;
   readonly stats: DeribitStats = {
     connects: 0, disconnects: 0, frames: 0, events: 0, rejected: 0, ignored: 0, heartbeats: 0, testRequests: 0, rpcErrors: 0,
-    rateLimited: 0, resyncs: 0, droppedWhileResync: 0, stale: 0, subscribedChannels: 0, instruments: 0,
+    rateLimited: 0, resyncs: 0, droppedWhileResync: 0, stale: 0, subscribedChannels: 0, invalidChannels: 0, instruments: 0,
   };
   readonly done: Promise<void>;
 
@@ -259,27 +261,42 @@ class DeribitSession implements VenueSession {
     for (const [channel, t] of this.tracked) if (t.expiryTs !== undefined && t.expiryTs <= now) this.tracked.delete(channel);
   }
 
-  /** Subscribe in batches of <= 500 channels, paced to the venue's rate limit. */
+  /**
+   * Subscribe in batches of <= 500 channels, paced to the venue's rate limit. A rate-limit
+   * answer backs off and retries; channels the venue names as invalid (an instrument that
+   * expired since it was listed) are dropped and the rest retried; any other error ends the
+   * session, which reconnects and starts again.
+   */
   private async subscribe(channels: readonly string[]): Promise<void> {
-    for (const batch of batches(channels)) {
-      for (let attempt = 0; ; attempt++) {
-        await this.sleepMs(this.pacer.reserve());
+    for (let batch of batches(channels)) {
+      for (let attempt = 0; batch.length > 0; attempt++) {
         try {
-          const answer = await this.request('public/subscribe', { channels: batch });
+          const answer = await this.paced('public/subscribe', { channels: batch });
           this.onSubscribed(answer.control.kind === 'result' ? answer.control.channels ?? [] : []);
           break;
         } catch (err) {
-          if (err instanceof RpcError && err.isRateLimit && attempt < RATE_LIMIT_RETRIES) {
-            this.stats.rateLimited++;
-            const wait = this.backoff.next();
-            this.log.warn('subscribe rate-limited, backing off', { delayMs: wait });
-            this.pacer.delay(wait);
+          if (!(err instanceof RpcError) || attempt >= RATE_LIMIT_RETRIES) throw err;
+          const invalid = err.invalidChannels;
+          if (invalid) {
+            this.stats.invalidChannels += invalid.length;
+            this.log.warn('venue refused channels, subscribing the rest', { channels: invalid.slice(0, 5).join(','), count: invalid.length });
+            batch = batch.filter((c) => !invalid.includes(c));
             continue;
           }
-          throw err;
+          if (!err.isRateLimit) throw err;
+          this.stats.rateLimited++;
+          const wait = this.backoff.next();
+          this.log.warn('subscribe rate-limited, backing off', { delayMs: wait });
+          this.pacer.delay(wait);
         }
       }
     }
+  }
+
+  /** subscribe and unsubscribe share the venue's subscription rate limit. */
+  private async paced(method: 'public/subscribe' | 'public/unsubscribe', params: { channels: string[] }): Promise<Answer> {
+    await this.sleepMs(this.pacer.reserve());
+    return this.request(method, params);
   }
 
   private sleepMs(ms: number): Promise<void> {
@@ -373,7 +390,7 @@ class DeribitSession implements VenueSession {
         if (!p) return;
         clearTimeout(p.timer);
         this.pending.delete(c.id!);
-        if (c.kind === 'error') p.reject(new RpcError(c.code, c.message, p.method));
+        if (c.kind === 'error') p.reject(new RpcError(c.code, c.message, p.method, c.data));
         else p.resolve({ control: c, events: r.events });
         return;
       }
@@ -435,7 +452,7 @@ class DeribitSession implements VenueSession {
 
   private async resubscribe(channels: string[]): Promise<void> {
     this.log.info('resubscribing', { channels: channels.length });
-    await this.request('public/unsubscribe', { channels }).catch((err) => this.log.warn('unsubscribe failed', { err: (err as Error).message }));
+    await this.paced('public/unsubscribe', { channels }).catch((err) => this.log.warn('unsubscribe failed', { err: (err as Error).message }));
     await this.subscribe(channels);
   }
 
@@ -444,6 +461,10 @@ class DeribitSession implements VenueSession {
     const fresh: Tracked[] = [];
     const names: string[] = [];
     for (const [channel, t] of this.tracked) {
+      if (t.expiryTs !== undefined && t.expiryTs <= now) {
+        this.tracked.delete(channel); // an expired instrument is silent by design
+        continue;
+      }
       if (t.stale || now - t.last <= this.config.staleAfterMs) continue;
       t.stale = true;
       fresh.push(t);

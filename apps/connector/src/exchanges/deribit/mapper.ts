@@ -35,7 +35,7 @@ export type DeribitControl =
   | { kind: 'test_request' }
   | { kind: 'notification'; channel: string; ignored?: string }
   | { kind: 'result'; id: number | undefined; method: string | undefined; channels?: string[]; ignored?: string }
-  | { kind: 'error'; id: number | undefined; code: number; message: string };
+  | { kind: 'error'; id: number | undefined; code: number; message: string; data?: unknown };
 
 export type DeribitMapResult = MapResult<DeribitControl>;
 
@@ -60,7 +60,10 @@ function mapFrame(frame: string, recvTs: number, ctx: DeribitContext): DeribitMa
   const env = EnvelopeRaw.safeParse(json);
   if (!env.success) return reject(`not a Deribit JSON-RPC frame: ${issues(env.error)}`);
   const e = env.data;
-  if (e.error) return { events: [], control: { kind: 'error', id: e.id, code: e.error.code, message: e.error.message } };
+  if (e.error) {
+    const { code, message, data } = e.error;
+    return { events: [], control: data === undefined ? { kind: 'error', id: e.id, code, message } : { kind: 'error', id: e.id, code, message, data } };
+  }
   if (e.method === 'subscription') return mapNotification(e.params, recvTs, ctx);
   if (e.method === 'heartbeat') {
     const p = HeartbeatParamsRaw.safeParse(e.params);

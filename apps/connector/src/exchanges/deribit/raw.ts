@@ -17,6 +17,8 @@ const OptNum = Num.nullable().optional();
 export const RpcErrorRaw = z.object({
   code: z.number().int(),
   message: z.string(),
+  /** e.g. `{ param, reason }` for -32602 Invalid params. */
+  data: z.unknown().optional(),
 });
 
 /** Every frame: a response (id + result | error) or a notification (method + params). */
