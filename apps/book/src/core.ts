@@ -7,6 +7,7 @@ import type { Core } from '@volstream/runtime';
 import { OrderBook, type Top } from './order-book.ts';
 import { BookCoreState, type BookEntryState } from './state.ts';
 import { CheckpointStateError } from './errors.ts';
+import { Keyed } from './keyed.ts';
 
 /**
  * A forward from an option ticker's `underlying_price` (the price Deribit's own IVs use,
@@ -29,6 +30,8 @@ export type BookCoreStats = BookCoreCounters & { books: number; outOfSync: numbe
 export type BookCore = Core<MdEvent, BookEvent> & { stats(): BookCoreStats };
 
 type Entry = {
+  /** The option's terms once md.instrument told them (book.top needs them). */
+  terms: OptionTerms | undefined;
   venue: string;
   instrument: string;
   underlying: string;
@@ -40,7 +43,6 @@ type Entry = {
 
 type ForwardState = { forward: number; source: ForwardSource; sourceName: string | undefined; ts: number };
 
-const key = (venue: string, name: string) => `${venue}|${name}`;
 const sameTop = (a: Top | null, b: Top) => a !== null && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 const NULL_TOP: Top = [null, null, null, null];
 
@@ -60,11 +62,12 @@ const NULL_TOP: Top = [null, null, null, null];
  * Ids: `derivedId(kind, input.id)`; no clock, so replay gives the same outputs.
  */
 export function createBookCore(state?: unknown): BookCore {
-  const terms = new Map<string, OptionTerms>();
-  const nonOptions = new Set<string>();
-  const books = new Map<string, Entry>();
-  const forwards = new Map<string, ForwardState>();
-  const marks = new Map<string, number>();
+  const terms = new Keyed<OptionTerms>();
+  const nonOptions = new Keyed<true>();
+  const books = new Keyed<Entry>();
+  /** Keyed by venue, then `underlying|expiryTs`. */
+  const forwards = new Keyed<ForwardState>();
+  const marks = new Keyed<number>();
   const counters: BookCoreCounters = { gaps: 0, droppedDeltas: 0, crossedLevelsRemoved: 0 };
 
   if (state !== undefined) restore(state);
@@ -89,39 +92,38 @@ export function createBookCore(state?: unknown): BookCore {
   }
 
   function onInstrument(e: InstrumentDef): BookEvent[] {
-    const k = key(e.venue, e.instrument);
     if (e.kind !== 'option' || e.expiryTs === undefined || e.strike === undefined || e.optionType === undefined) {
-      nonOptions.add(k);
+      nonOptions.set(e.venue, e.instrument, true);
       return [];
     }
-    const known = terms.has(k);
-    terms.set(k, {
+    const known = terms.has(e.venue, e.instrument);
+    const t: OptionTerms = {
       instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, strike: e.strike,
       optionType: e.optionType, settlement: e.settlement, contractSize: e.contractSize,
-    });
+    };
+    terms.set(e.venue, e.instrument, t);
+    const entry = books.get(e.venue, e.instrument);
+    if (entry) entry.terms = t;
     // A book that was built before its terms arrived can now be published.
-    const entry = books.get(k);
     if (known || !entry?.book.inSync) return [];
     return topIfChanged(entry, e);
   }
 
   function onSnapshot(e: BookSnapshot): BookEvent[] {
-    const k = key(e.venue, e.instrument);
-    if (nonOptions.has(k)) return [];
-    let entry = books.get(k);
+    if (nonOptions.has(e.venue, e.instrument)) return [];
+    let entry = books.get(e.venue, e.instrument);
     if (!entry) {
-      entry = { venue: e.venue, instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, book: new OrderBook(), lastTop: null };
-      books.set(k, entry);
+      entry = { terms: terms.get(e.venue, e.instrument), venue: e.venue, instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, book: new OrderBook(), lastTop: null };
+      books.set(e.venue, e.instrument, entry);
     }
     counters.crossedLevelsRemoved += entry.book.snapshot(e.bids, e.asks, e.seq);
     return topIfChanged(entry, e);
   }
 
   function onDelta(e: BookDelta): BookEvent[] {
-    const k = key(e.venue, e.instrument);
-    const entry = books.get(k);
+    const entry = books.get(e.venue, e.instrument);
     if (!entry || !entry.book.inSync) {
-      if (!nonOptions.has(k)) counters.droppedDeltas++;
+      if (!nonOptions.has(e.venue, e.instrument)) counters.droppedDeltas++;
       return [];
     }
     if (e.prevSeq !== entry.book.seq) {
@@ -142,14 +144,14 @@ export function createBookCore(state?: unknown): BookCore {
   /** Stop trusting a book: publish a top with both sides null (once) and wait for a snapshot. */
   function outOfSync(entry: Entry, e: BookDelta | Status): TopOfBook[] {
     entry.book.inSync = false;
-    const t = terms.get(key(entry.venue, entry.instrument));
+    const t = entry.terms;
     if (!t) return [];
     entry.lastTop = NULL_TOP;
     return [topEvent(t, NULL_TOP, 'seq' in e ? e.seq : entry.book.seq, e)];
   }
 
   function topIfChanged(entry: Entry, cause: { id: string; venue: string; ts: number; recvTs: number }): TopOfBook[] {
-    const t = terms.get(key(entry.venue, entry.instrument));
+    const t = entry.terms;
     if (!t) return [];
     const top = entry.book.top();
     if (sameTop(entry.lastTop, top)) return [];
@@ -171,9 +173,8 @@ export function createBookCore(state?: unknown): BookCore {
       if (f) out.push(f);
     }
     if (e.markPrice !== undefined) {
-      const k = key(e.venue, e.instrument);
-      if (marks.get(k) !== e.markPrice) {
-        marks.set(k, e.markPrice);
+      if (marks.get(e.venue, e.instrument) !== e.markPrice) {
+        marks.set(e.venue, e.instrument, e.markPrice);
         const m: Mark = {
           type: 'book.mark', v: SCHEMA_VERSION, id: derivedId('mark', e.id), venue: e.venue, ts: e.ts, recvTs: e.recvTs,
           instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, markPrice: e.markPrice,
@@ -187,20 +188,20 @@ export function createBookCore(state?: unknown): BookCore {
 
   function onFuture(e: FuturePrice): BookEvent[] {
     if (e.expiryTs === undefined) return []; // a perpetual has no expiry to be the forward of
-    const prev = forwards.get(forwardKey(e.venue, e.underlying, e.expiryTs));
+    const prev = forwards.get(e.venue, forwardKey(e.underlying, e.expiryTs));
     if (prev?.source === 'underlying_price' && e.ts - prev.ts < FORWARD_PREFERENCE_MS) return [];
     const f = setForward(e, e.expiryTs, e.markPrice, 'future', e.instrument);
     return f ? [f] : [];
   }
 
   function setForward(e: OptionTicker | FuturePrice, expiryTs: number, value: number, source: ForwardSource, sourceName: string | undefined): Forward | undefined {
-    const k = forwardKey(e.venue, e.underlying, expiryTs);
-    const prev = forwards.get(k);
+    const k = forwardKey(e.underlying, expiryTs);
+    const prev = forwards.get(e.venue, k);
     if (prev && prev.forward === value && prev.source === source) {
       prev.ts = e.ts; // still current: keeps the underlying_price preference alive
       return undefined;
     }
-    forwards.set(k, { forward: value, source, sourceName, ts: e.ts });
+    forwards.set(e.venue, k, { forward: value, source, sourceName, ts: e.ts });
     return {
       type: 'book.forward', v: SCHEMA_VERSION, id: derivedId('fwd', e.id), venue: e.venue, ts: e.ts, recvTs: e.recvTs,
       underlying: e.underlying, expiryTs, forward: value, source, ...(sourceName !== undefined ? { sourceName } : {}),
@@ -209,7 +210,7 @@ export function createBookCore(state?: unknown): BookCore {
 
   function onStatus(e: Status): BookEvent[] {
     if (e.kind === 'book_resync' && e.stage !== 'book' && e.instrument !== undefined) {
-      const entry = books.get(key(e.venue, e.instrument));
+      const entry = books.get(e.venue, e.instrument);
       if (entry?.book.inSync) return [e, ...outOfSync(entry, e)];
     }
     return [e];
@@ -218,17 +219,17 @@ export function createBookCore(state?: unknown): BookCore {
   function snapshot(): BookCoreState {
     return {
       v: 1,
-      terms: [...terms].map(([k, t]) => ({ venue: k.slice(0, k.indexOf('|')), ...t })),
-      nonOptions: [...nonOptions],
+      terms: [...terms.entries()].map(([venue, , t]) => ({ venue, ...t })),
+      nonOptions: [...nonOptions.entries()].map(([venue, instrument]) => ({ venue, instrument })),
       books: [...books.values()].map((b): BookEntryState => ({
         venue: b.venue, instrument: b.instrument, underlying: b.underlying, ...(b.expiryTs !== undefined ? { expiryTs: b.expiryTs } : {}),
         seq: b.book.seq, inSync: b.book.inSync, bids: b.book.bids.levels(), asks: b.book.asks.levels(), lastTop: b.lastTop ? [...b.lastTop] : null,
       })),
-      forwards: [...forwards].map(([k, f]) => {
-        const [venue, underlying, expiryTs] = k.split('|');
-        return { venue: venue!, underlying: underlying!, expiryTs: Number(expiryTs), forward: f.forward, source: f.source, ...(f.sourceName !== undefined ? { sourceName: f.sourceName } : {}), ts: f.ts };
+      forwards: [...forwards.entries()].map(([venue, k, f]) => {
+        const [underlying, expiryTs] = k.split('|');
+        return { venue, underlying: underlying!, expiryTs: Number(expiryTs), forward: f.forward, source: f.source, ...(f.sourceName !== undefined ? { sourceName: f.sourceName } : {}), ts: f.ts };
       }),
-      marks: [...marks].map(([k, markPrice]) => ({ venue: k.slice(0, k.indexOf('|')), instrument: k.slice(k.indexOf('|') + 1), markPrice })),
+      marks: [...marks.entries()].map(([venue, instrument, markPrice]) => ({ venue, instrument, markPrice })),
       counters: { ...counters },
     };
   }
@@ -237,18 +238,18 @@ export function createBookCore(state?: unknown): BookCore {
     const r = BookCoreState.safeParse(raw);
     if (!r.success) throw new CheckpointStateError(`book core state does not match its schema: ${r.error.issues.slice(0, 3).map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
     const s = r.data;
-    for (const { venue, ...t } of s.terms) terms.set(key(venue, t.instrument), t);
-    for (const k of s.nonOptions) nonOptions.add(k);
+    for (const { venue, ...t } of s.terms) terms.set(venue, t.instrument, t);
+    for (const { venue, instrument } of s.nonOptions) nonOptions.set(venue, instrument, true);
     for (const b of s.books) {
       const book = new OrderBook();
       for (const [p, a] of b.bids) book.bids.set(p, a);
       for (const [p, a] of b.asks) book.asks.set(p, a);
       book.seq = b.seq;
       book.inSync = b.inSync;
-      books.set(key(b.venue, b.instrument), { venue: b.venue, instrument: b.instrument, underlying: b.underlying, expiryTs: b.expiryTs, book, lastTop: b.lastTop });
+      books.set(b.venue, b.instrument, { terms: terms.get(b.venue, b.instrument), venue: b.venue, instrument: b.instrument, underlying: b.underlying, expiryTs: b.expiryTs, book, lastTop: b.lastTop });
     }
-    for (const f of s.forwards) forwards.set(forwardKey(f.venue, f.underlying, f.expiryTs), { forward: f.forward, source: f.source, sourceName: f.sourceName, ts: f.ts });
-    for (const m of s.marks) marks.set(key(m.venue, m.instrument), m.markPrice);
+    for (const f of s.forwards) forwards.set(f.venue, forwardKey(f.underlying, f.expiryTs), { forward: f.forward, source: f.source, sourceName: f.sourceName, ts: f.ts });
+    for (const m of s.marks) marks.set(m.venue, m.instrument, m.markPrice);
     Object.assign(counters, s.counters);
   }
 
@@ -261,6 +262,6 @@ export function createBookCore(state?: unknown): BookCore {
   return { apply, snapshot, stats };
 }
 
-function forwardKey(venue: string, underlying: string, expiryTs: number): string {
-  return `${venue}|${underlying}|${expiryTs}`;
+function forwardKey(underlying: string, expiryTs: number): string {
+  return `${underlying}|${expiryTs}`;
 }

@@ -19,7 +19,7 @@ export type BookEntryState = z.infer<typeof BookEntryState>;
 export const BookCoreState = z.object({
   v: z.literal(1),
   terms: z.array(OptionTerms.extend({ venue: z.string() })),
-  nonOptions: z.array(z.string()),
+  nonOptions: z.array(z.object({ venue: z.string(), instrument: z.string() })),
   books: z.array(BookEntryState),
   forwards: z.array(z.object({
     venue: z.string(), underlying: z.string(), expiryTs: Millis, forward: Finite, source: ForwardSource, sourceName: z.string().optional(), ts: Millis,

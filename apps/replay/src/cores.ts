@@ -40,7 +40,7 @@ export function settingsFromEnv(env: Record<string, string | undefined>): Replay
 export function liveCores(settings: ReplaySettings): PipelineCores {
   return {
     book: () => createBookCore(),
-    vol: () => createVolCore({ repriceMs: settings.repriceMs }),
+    vol: () => createVolCore(undefined, { repriceMs: settings.repriceMs }),
     surface: (id) => {
       const found = getFitter(id);
       if (!found.ok) throw new ReplayOptionsError(`--fitters: ${found.reason}`);

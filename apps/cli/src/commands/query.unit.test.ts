@@ -5,12 +5,14 @@ const cols = ['fitter', 'fits', 'rmse', 'note'];
 const rows = [['svi-qe@1', '120', 0.412345678, null], ['essvi@1', '7', 1.5, 'a, "quoted"\nline']];
 
 describe('query output formats', () => {
-  it('table: aligned columns, numbers to the right, NULL shown, row count', () => {
-    const t = formatTable(cols, rows, 200, [false, true, true, false]).split('\n');
-    expect(t[0]).toBe('fitter    fits    rmse  note');
-    expect(t[1]).toBe('--------  ----  ------  ' + '-'.repeat(JSON.stringify('x').length - 3 + 'a, "quoted"\nline'.length - 0).slice(0, 'a, "quoted"\nline'.length));
-    expect(t[2]).toBe('svi-qe@1   120  0.412346  NULL'.replace('  0.412346', '0.412346'));
-    expect(t.at(-1)).toBe('(2 rows)');
+  it('table: aligned columns, numbers to the right, NULL shown, line breaks escaped, row count', () => {
+    expect(formatTable(cols, rows, 200, [false, true, true, false]).split('\n')).toEqual([
+      'fitter    fits      rmse  note',
+      '--------  ----  --------  -----------------',
+      'svi-qe@1   120  0.412346  NULL',
+      'essvi@1      7       1.5  a, "quoted"\\nline',
+      '(2 rows)',
+    ]);
   });
 
   it('table: says how many rows were not shown', () => {

@@ -1,13 +1,15 @@
-import { COMPOSITE_VENUE } from '@volstream/events';
+import { Encoder } from '@msgpack/msgpack';
+import { COMPOSITE_VENUE, expiryToken } from '@volstream/events';
 import type { Logger } from '@volstream/runtime';
 import type { WsLimits } from '../config.ts';
-import type { StoreChange, SurfaceStore } from '../store.ts';
-import { liveSurface } from '../views.ts';
-import { CHANNELS, PROTOCOL_VERSION, parseClientMessage, type ServerMessage, type Subscribe, type Unsubscribe } from './protocol.ts';
+import type { StoreChange, SurfaceStore, VenueEntry } from '../store.ts';
+import { findExpiry, liveSurface, metricsBody, smileBody } from '../views.ts';
+import { CHANNELS, PROTOCOL_VERSION, parseClientMessage, type Channel, type Format, type ServerMessage, type Subscribe, type Unsubscribe } from './protocol.ts';
 
 /** The little the hub needs of a websocket; `ws` sockets and test fakes both fit. */
 export interface ClientSocket {
-  send(data: string): void;
+  /** A text frame (JSON) or a binary frame (msgpack). */
+  send(data: string | Uint8Array): void;
   /** Bytes accepted by `send` and not yet written to the network. */
   readonly bufferedAmount: number;
   /** Drop the connection at once: a client that does not read would never see a close frame. */
@@ -15,7 +17,7 @@ export interface ClientSocket {
 }
 
 export type ClientHandle = {
-  onMessage(text: string): void;
+  onMessage(frame: string | Uint8Array): void;
   onClose(): void;
 };
 
@@ -32,12 +34,16 @@ export type HubStats = {
 };
 
 type Sub = {
+  channel: Channel;
   underlying: string;
   /** Venue asked for; undefined follows the store's default venue. */
   venue: string | undefined;
+  /** smile channel: the expiry token as asked (YYYYMMDD, ISO, …). */
+  expiry: string | undefined;
   quotes: boolean;
-  /** Venue of the last snapshot or update sent. */
+  /** Venue and channel seq of the last snapshot or update sent. */
   sentVenue: string | undefined;
+  sentSeq: number | undefined;
   /** Kind of message owed to a conflated subscription; its content is built when sent. */
   pending: 'snapshot' | 'update' | undefined;
 };
@@ -45,6 +51,7 @@ type Sub = {
 type Client = {
   id: number;
   sock: ClientSocket;
+  format: Format;
   subs: Map<string, Sub>;
   /** When the client's buffer first went above the conflation bound (hub clock). */
   slowSince: number | undefined;
@@ -53,7 +60,14 @@ type Client = {
 
 export type HubLimits = Pick<WsLimits, 'conflateBytes' | 'dropBytes' | 'stallMs'> & { heartbeatMs: number; maxSubscriptions?: number };
 
-const subKey = (underlying: string, venue: string | undefined) => `surface|${underlying}|${venue ?? '*'}`;
+const subKey = (m: { channel: Channel; underlying: string; venue?: string | undefined; expiry?: string | undefined }) =>
+  `${m.channel}|${m.underlying}|${m.venue ?? '*'}|${m.expiry ?? ''}`;
+
+/** The state a subscription would be sent now: its seq and how to build the payload. */
+type ChannelState = { venue: string; seq: number; expiryTs: number | undefined; build: () => unknown };
+
+const msgpack = new Encoder({ ignoreUndefined: true });
+const DATA_KEY = msgpack.encode('data');
 
 /**
  * Fan-out of store changes to websocket subscribers, with per-client flow control:
@@ -69,8 +83,8 @@ export class StreamHub {
   private readonly clients = new Set<Client>();
   private nextId = 1;
   private readonly counters = { messages: 0, bytes: 0, conflated: 0, dropped: 0 };
-  /** Encoded payloads of the current fan-out pass, shared by clients on the same channel. */
-  private memo = new Map<string, string>();
+  /** Encoded payloads of the current fan-out pass, shared by clients on the same channel and format. */
+  private memo = new Map<string, string | Uint8Array>();
 
   constructor(
     private readonly store: SurfaceStore,
@@ -79,25 +93,31 @@ export class StreamHub {
     private readonly log?: Logger,
   ) {}
 
-  connect(sock: ClientSocket): ClientHandle {
-    const client: Client = { id: this.nextId++, sock, subs: new Map(), slowSince: undefined, open: true };
+  connect(sock: ClientSocket, format: Format = 'json'): ClientHandle {
+    const client: Client = { id: this.nextId++, sock, format, subs: new Map(), slowSince: undefined, open: true };
     this.clients.add(client);
-    this.control(client, { type: 'hello', protocol: PROTOCOL_VERSION, channels: CHANNELS, heartbeatMs: this.limits.heartbeatMs });
+    this.control(client, { type: 'hello', protocol: PROTOCOL_VERSION, channels: CHANNELS, format, heartbeatMs: this.limits.heartbeatMs });
     return {
-      onMessage: (text) => this.onMessage(client, text),
+      onMessage: (frame) => this.onMessage(client, frame),
       onClose: () => this.remove(client),
     };
   }
 
-  /** Called after every store apply; only surface changes are streamed today. */
+  /** Called after every store apply: surface changes feed every channel, smile fits the smile channel. */
   onChange(change: StoreChange): void {
-    if (change.kind !== 'surface') return;
+    if (change.kind !== 'surface' && change.kind !== 'smile') return;
     this.memo.clear();
     for (const client of this.clients) {
       for (const sub of client.subs.values()) {
         if (sub.underlying !== change.underlying) continue;
+        if (change.kind === 'smile' && sub.channel !== 'smile') continue;
         const venue = this.resolve(sub);
         if (venue !== change.venue) continue;
+        if (sub.channel === 'smile') {
+          const st = this.state(sub);
+          if (!st || (change.kind === 'smile' && st.expiryTs !== change.expiryTs)) continue;
+          if (st.venue === sub.sentVenue && st.seq === sub.sentSeq) continue; // this expiry did not change
+        }
         this.deliver(client, sub, sub.sentVenue === venue ? 'update' : 'snapshot');
         if (!client.open) break;
       }
@@ -124,9 +144,10 @@ export class StreamHub {
 
   /** App-level heartbeat: browsers cannot see protocol pings, so this lets a page detect a dead link. */
   heartbeat(): void {
-    const text = JSON.stringify({ type: 'heartbeat', ts: this.now() } satisfies ServerMessage);
+    const msg: ServerMessage = { type: 'heartbeat', ts: this.now() };
+    const text = { json: JSON.stringify(msg), msgpack: msgpack.encode(msg) };
     for (const client of this.clients) {
-      if (client.sock.bufferedAmount <= this.limits.conflateBytes) this.write(client, text);
+      if (client.sock.bufferedAmount <= this.limits.conflateBytes) this.write(client, text[client.format]);
     }
   }
 
@@ -149,31 +170,34 @@ export class StreamHub {
     this.clients.clear();
   }
 
-  private onMessage(client: Client, text: string): void {
-    const r = parseClientMessage(text);
+  private onMessage(client: Client, frame: string | Uint8Array): void {
+    const r = parseClientMessage(frame);
     if (!r.ok) return this.control(client, { type: 'error', message: r.message });
     if (r.msg.op === 'subscribe') this.subscribe(client, r.msg);
     else this.unsubscribe(client, r.msg);
   }
 
   private subscribe(client: Client, m: Subscribe): void {
-    const k = subKey(m.underlying, m.venue);
+    const k = subKey(m);
     const max = this.limits.maxSubscriptions ?? 64;
     if (!client.subs.has(k) && client.subs.size >= max) {
       return this.control(client, { type: 'error', message: `at most ${max} subscriptions per connection` });
     }
-    const sub: Sub = { underlying: m.underlying, venue: m.venue, quotes: m.quotes ?? true, sentVenue: undefined, pending: undefined };
+    const sub: Sub = {
+      channel: m.channel, underlying: m.underlying, venue: m.venue, expiry: m.expiry, quotes: m.quotes ?? true,
+      sentVenue: undefined, sentSeq: undefined, pending: undefined,
+    };
     client.subs.set(k, sub); // a repeated subscribe restarts the subscription with a new snapshot
-    this.control(client, { type: 'subscribed', channel: m.channel, underlying: m.underlying, venue: m.venue ?? null });
+    this.control(client, { type: 'subscribed', channel: m.channel, underlying: m.underlying, venue: m.venue ?? null, ...(m.expiry ? { expiry: m.expiry } : {}) });
     this.memo.clear();
-    if (client.open && this.resolve(sub) !== undefined) this.deliver(client, sub, 'snapshot');
+    if (client.open && this.state(sub) !== undefined) this.deliver(client, sub, 'snapshot');
   }
 
   private unsubscribe(client: Client, m: Unsubscribe): void {
-    if (!client.subs.delete(subKey(m.underlying, m.venue))) {
-      return this.control(client, { type: 'error', message: `not subscribed to ${m.channel} ${m.underlying}${m.venue ? ` on ${m.venue}` : ''}` });
+    if (!client.subs.delete(subKey(m))) {
+      return this.control(client, { type: 'error', message: `not subscribed to ${m.channel} ${m.underlying}${m.expiry ? ` ${m.expiry}` : ''}${m.venue ? ` on ${m.venue}` : ''}` });
     }
-    this.control(client, { type: 'unsubscribed', channel: m.channel, underlying: m.underlying, venue: m.venue ?? null });
+    this.control(client, { type: 'unsubscribed', channel: m.channel, underlying: m.underlying, venue: m.venue ?? null, ...(m.expiry ? { expiry: m.expiry } : {}) });
   }
 
   /**
@@ -189,6 +213,22 @@ export class StreamHub {
     return preferred;
   }
 
+  /** What the subscription would be sent now, or undefined when there is nothing to send yet. */
+  private state(sub: Sub): ChannelState | undefined {
+    const venue = this.resolve(sub);
+    const entry: VenueEntry | undefined = venue === undefined ? undefined : this.store.surface(sub.underlying, venue);
+    if (!entry || venue === undefined) return undefined;
+    switch (sub.channel) {
+      case 'surface': return { venue, seq: entry.seq, expiryTs: undefined, build: () => liveSurface(this.store, entry, sub.quotes) };
+      case 'metrics': return { venue, seq: entry.seq, expiryTs: undefined, build: () => metricsBody(entry) };
+      case 'smile': {
+        const expiryTs = findExpiry(entry, sub.expiry!);
+        if (expiryTs === undefined) return undefined;
+        return { venue, seq: this.store.expirySeq(entry, expiryTs), expiryTs, build: () => smileBody(this.store, entry, expiryTs) };
+      }
+    }
+  }
+
   /** Send the channel's current state, or mark it owed when the client is behind. */
   private deliver(client: Client, sub: Sub, kind: 'snapshot' | 'update'): void {
     const buffered = client.sock.bufferedAmount;
@@ -199,32 +239,38 @@ export class StreamHub {
       if (buffered > this.limits.dropBytes) this.drop(client, buffered);
       return;
     }
-    const venue = this.resolve(sub);
-    const entry = venue === undefined ? undefined : this.store.surface(sub.underlying, venue);
-    if (!entry || venue === undefined) return;
+    const st = this.state(sub);
+    if (!st) return;
     // A venue switch owes a snapshot whatever was pending.
-    const type = sub.sentVenue !== venue ? 'snapshot' : kind;
-    const dataKey = `${venue}|${sub.underlying}|${entry.seq}|${sub.quotes}`;
+    const type = sub.sentVenue !== st.venue || sub.sentSeq === undefined ? 'snapshot' : kind;
+    const dataKey = `${sub.channel}|${st.venue}|${sub.underlying}|${st.expiryTs ?? ''}|${st.seq}|${sub.quotes}|${client.format}`;
     let data = this.memo.get(dataKey);
-    if (data === undefined) this.memo.set(dataKey, (data = JSON.stringify(liveSurface(this.store, entry, sub.quotes))));
-    // Spliced rather than re-stringified so N clients on a channel cost one encoding.
-    const head = JSON.stringify({ type, channel: 'surface', underlying: sub.underlying, venue, seq: entry.seq });
-    this.write(client, `${head.slice(0, -1)},"data":${data}}`);
-    sub.sentVenue = venue;
+    if (data === undefined) {
+      const built = st.build();
+      this.memo.set(dataKey, (data = client.format === 'json' ? JSON.stringify(built) : msgpack.encode(built)));
+    }
+    const head = {
+      type, channel: sub.channel, underlying: sub.underlying, venue: st.venue,
+      ...(st.expiryTs === undefined ? {} : { expiry: expiryToken(st.expiryTs) }),
+      seq: st.seq,
+    };
+    this.write(client, frame(head, data));
+    sub.sentVenue = st.venue;
+    sub.sentSeq = st.seq;
     sub.pending = undefined;
   }
 
   /** Small control messages go out even while conflating; the drop bound still applies. */
   private control(client: Client, msg: ServerMessage): void {
     if (client.sock.bufferedAmount > this.limits.dropBytes) return this.drop(client, client.sock.bufferedAmount);
-    this.write(client, JSON.stringify(msg));
+    this.write(client, client.format === 'json' ? JSON.stringify(msg) : msgpack.encode(msg));
   }
 
-  private write(client: Client, text: string): void {
+  private write(client: Client, data: string | Uint8Array): void {
     if (!client.open) return;
-    client.sock.send(text);
+    client.sock.send(data);
     this.counters.messages++;
-    this.counters.bytes += text.length;
+    this.counters.bytes += typeof data === 'string' ? data.length : data.byteLength;
   }
 
   private drop(client: Client, buffered: number): void {
@@ -239,4 +285,25 @@ export class StreamHub {
     client.open = false;
     this.clients.delete(client);
   }
+}
+
+/**
+ * `{...head, data}` from an already encoded payload, spliced rather than re-encoded so N clients
+ * on a channel cost one encoding. JSON: the head's closing brace becomes `,"data":…}`. msgpack: the
+ * head is a fixmap (under 16 keys), so its first byte counts one more key and the `data` key and
+ * payload are appended.
+ */
+export function frame(head: Record<string, unknown>, data: string | Uint8Array): string | Uint8Array {
+  if (typeof data === 'string') {
+    const h = JSON.stringify(head);
+    return `${h.slice(0, -1)},"data":${data}}`;
+  }
+  const h = msgpack.encode(head);
+  if (h[0]! < 0x80 || h[0]! >= 0x8f) throw new Error('frame head must be a msgpack fixmap of under 15 keys');
+  const out = new Uint8Array(h.byteLength + DATA_KEY.byteLength + data.byteLength);
+  out.set(h, 0);
+  out[0] = h[0]! + 1;
+  out.set(DATA_KEY, h.byteLength);
+  out.set(data, h.byteLength + DATA_KEY.byteLength);
+  return out;
 }

@@ -1,1 +1,2 @@
 export { syntheticVolPoints, trueSmile, type SyntheticVolOptions } from './synthetic-vol.ts';
+export { syntheticMdEvents, type SyntheticMdOptions } from './synthetic-md.ts';

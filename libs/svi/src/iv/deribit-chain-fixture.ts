@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 
 /*
  * Test helper: the real Deribit BTC option chain of 2020-05-14 05:41 UTC in
- * ../fixtures/deribit_btc_orderbook_chain_2020-05-14T0541Z.jsonl (source in ../fixtures/README.md),
+ * ../fixtures/orderbook_chain_2020-05-14T0541Z_btc.jsonl (source in ../fixtures/README.md),
  * one `public/get_order_book` result per line. Only the fields the tests use are typed.
  */
 
@@ -25,7 +25,7 @@ export type DeribitBookRow = {
   greeks: { delta: number; gamma: number; vega: number; theta: number; rho: number };
 };
 
-const FIXTURE = new URL('../fixtures/deribit_btc_orderbook_chain_2020-05-14T0541Z.jsonl', import.meta.url);
+const FIXTURE = new URL('../fixtures/orderbook_chain_2020-05-14T0541Z_btc.jsonl', import.meta.url);
 
 /** All rows of the fixture chain. */
 export function loadDeribitChain(): DeribitBookRow[] {

@@ -91,7 +91,7 @@ describe('impliedVol: values', () => {
   });
 
   it('impliedVolFromCoin reproduces a real Deribit mark_iv (BTC-22MAY20-9250-P, mark_iv 76.87)', () => {
-    // Row of fixtures/deribit_btc_orderbook_chain_2020-05-14T0541Z.jsonl
+    // Row of fixtures/orderbook_chain_2020-05-14T0541Z_btc.jsonl
     const r = impliedVolFromCoin({
       coinPrice: 0.04010621,
       forward: 9352.58,
