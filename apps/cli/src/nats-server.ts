@@ -1,4 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { connect } from '@nats-io/transport-node';
 import { NATS_CONF, ROOT } from './paths.ts';
@@ -40,7 +42,7 @@ export function requireNatsServer(log: (l: string) => void): string {
 export async function startLocalNats(url: string, log: (l: string) => void, storeDir?: string): Promise<{ child: ChildProcess; stop(): Promise<void> }> {
   const bin = requireNatsServer(log);
   const port = new URL(url).port || '4222';
-  const child = spawn(bin, ['-c', NATS_CONF, '-p', port, ...(storeDir ? ['-sd', storeDir] : [])], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(bin, ['-c', storeDir ? confWithStore(storeDir) : NATS_CONF, '-p', port], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
   for (const s of [child.stdout, child.stderr]) createInterface({ input: s! }).on('line', (l) => log(`[nats] ${l}`));
   const until = Date.now() + 15_000;
   while (!(await natsAnswers(url, 500))) {
@@ -57,4 +59,15 @@ export async function startLocalNats(url: string, log: (l: string) => void, stor
       await Promise.race([gone, new Promise((r) => setTimeout(r, 5_000))]);
     },
   };
+}
+
+/** nats.conf with its store_dir replaced (nats-server 2.9 rejects `-sd` next to a store_dir in
+ * the file as a duplicate), written beside the store. */
+export function confWithStore(storeDir: string): string {
+  const dir = resolve(ROOT, storeDir);
+  mkdirSync(dir, { recursive: true });
+  const text = readFileSync(NATS_CONF, 'utf8').replace(/store_dir:\s*"[^"]*"/, `store_dir: ${JSON.stringify(dir)}`);
+  const path = join(dir, '..', 'nats.conf');
+  writeFileSync(path, text);
+  return path;
 }

@@ -49,14 +49,14 @@ export type ArchiveRow = { partition: Partition; row: Row };
 /** Rows of a SURFACE stream event: a surface becomes one `surfaces` row per expiry, a smile
  * one `fits` row; status events are not archived. */
 export function surfaceEventRows(e: SurfaceEvent, seq: number): ArchiveRow[] {
-  if (e.type === 'surface.smile') return [{ partition: partitionOf('fits', e), row: { ...fitRow(e), seq } }];
+  if (e.type === 'surface.smile') return [{ partition: partitionOf('fits', e), row: fitRow(e, {}, { seq }) }];
   if (e.type === 'surface.surface') {
     const partition = partitionOf('surfaces', e);
-    return surfaceRows(e).map((row) => ({ partition, row: { ...row, seq } }));
+    return surfaceRows(e, { seq }).map((row) => ({ partition, row }));
   }
   return [];
 }
 
 export function volEventRows(e: VolEvent, seq: number): ArchiveRow[] {
-  return e.type === 'vol.point' ? [{ partition: partitionOf('vol_points', e), row: { ...volPointRow(e), seq } }] : [];
+  return e.type === 'vol.point' ? [{ partition: partitionOf('vol_points', e), row: volPointRow(e, { seq }) }] : [];
 }

@@ -71,7 +71,7 @@ export function createReplayEngine(opts: EngineOptions) {
 
   function onFit(fitter: string, f: SmileFit) {
     stats.fits[fitter]!++;
-    rows.fits.push({ run_id: opts.runId, ...fitRow(f) });
+    rows.fits.push(fitRow(f, { run_id: opts.runId }));
     rows.metrics.push(metricRow(opts.runId, f));
     const rk = `${fitter}|${expiryKey(f)}`;
     const last = lastResidualTs.get(rk);
@@ -96,7 +96,7 @@ export function createReplayEngine(opts: EngineOptions) {
       if (o.type === 'surface.smile') onFit(fitter, o);
       else {
         stats.surfaces[fitter]!++;
-        for (const r of tenorRows(o)) rows.tenors.push({ run_id: opts.runId, ...r });
+        for (const r of tenorRows(o, { run_id: opts.runId })) rows.tenors.push(r);
       }
     }
   }

@@ -15,7 +15,9 @@ const KEY_COLUMNS: readonly Column[] = [
   { name: 'expiry', type: 'TIMESTAMP' },
   { name: 'ts', type: 'TIMESTAMP', doc: 'fit time' },
 ];
-const keyRow = (runId: string, f: SmileFit): Row => ({ run_id: runId, fit_id: f.id, fitter: fitterId(f.fitter), venue: f.venue, underlying: f.underlying, expiry: f.expiryTs, ts: f.ts });
+/** The key columns of a fit followed by `rest` (built as one literal: see rows.ts on spreads). */
+const keyed = (runId: string, fitter: string, f: SmileFit, rest: Row): Row =>
+  Object.assign({ run_id: runId, fit_id: f.id, fitter, venue: f.venue, underlying: f.underlying, expiry: f.expiryTs, ts: f.ts }, rest);
 
 export const RESIDUAL_COLUMNS: readonly Column[] = [
   ...KEY_COLUMNS,
@@ -42,20 +44,20 @@ export const RESIDUAL_COLUMNS: readonly Column[] = [
  * recomputes it), against the quote's bid/mid/ask IVs. Quotes with no IV at all are skipped.
  */
 export function residualRows(runId: string, fit: SmileFit, points: Iterable<VolPoint>): Row[] {
-  const key = keyRow(runId, fit);
+  const fitter = fitterId(fit.fitter);
   const out: Row[] = [];
   for (const p of points) {
     if (p.bidIv === null && p.askIv === null && p.midIv === null && p.markIv === null) continue;
     const k = Math.log(p.strike / fit.forward);
     const w = sviTotalVariance(fit.params, k);
     const fitIv = w > 0 && fit.t > 0 ? Math.sqrt(w / fit.t) : null;
-    out.push({
-      ...key, instrument: p.instrument, strike: p.strike, option_type: p.optionType, k, otm: (p.optionType === 'call') === (p.strike >= fit.forward), quote_ts: p.ts,
+    out.push(keyed(runId, fitter, fit, {
+      instrument: p.instrument, strike: p.strike, option_type: p.optionType, k, otm: (p.optionType === 'call') === (p.strike >= fit.forward), quote_ts: p.ts,
       bid_iv: p.bidIv, ask_iv: p.askIv, mid_iv: p.midIv, mark_iv: p.markIv, fit_iv: fitIv,
       error: fitIv !== null && p.midIv !== null ? (fitIv - p.midIv) * 100 : null,
       in_spread: fitIv !== null && p.bidIv !== null && p.askIv !== null ? p.bidIv <= fitIv && fitIv <= p.askIv : null,
       vega: p.vega, delta: p.delta,
-    });
+    }));
   }
   return out;
 }
@@ -109,11 +111,11 @@ const finite = (x: number) => (Number.isFinite(x) ? x : null);
 export function metricRow(runId: string, f: SmileFit): Row {
   const p = f.params;
   const jw = rawToJumpWings(p, f.t);
-  return {
-    ...keyRow(runId, f), days: f.t * 365,
+  return keyed(runId, fitterId(f.fitter), f, {
+    days: f.t * 365,
     atm_vol: f.atmVol, rr25: f.rr25, bf25: f.bf25, rr10: f.rr10, bf10: f.bf10, skew: f.skew,
     atm_w: sviTotalVariance(p, 0), min_w: p.a + p.b * p.sigma * Math.sqrt(Math.max(0, 1 - p.rho * p.rho)),
     put_wing: p.b * (1 - p.rho), call_wing: p.b * (1 + p.rho),
     jw_v: finite(jw.v), jw_psi: finite(jw.psi), jw_p: finite(jw.p), jw_c: finite(jw.c), jw_vtilde: finite(jw.vTilde),
-  };
+  });
 }

@@ -117,6 +117,28 @@ describe('replay against a real nats-server', () => {
     }
   });
 
+  it('stops cleanly when aborted (Ctrl-C), leaving a finished file marked interrupted', async () => {
+    const abort = new AbortController();
+    let calls = 0;
+    const s = await replay({
+      nc, underlying: 'BTC', from: FROM, to: TO, fitters: [LIVE], fromStage: 'vol', outDir: join(dir, 'c'), codeVersion: 'test', parquet: false,
+      signal: abort.signal, progressEveryMs: 0, onProgress: () => { if (++calls === 2) abort.abort(); },
+    });
+    expect(s.status).toBe('interrupted');
+    expect(s.inputs).toBeLessThan(points.length);
+    const db = await openDuck(s.file);
+    try {
+      const [run] = await queryJson(db.conn, 'SELECT status, inputs, last_seq FROM runs');
+      expect(run).toMatchObject({ status: 'interrupted', inputs: String(s.inputs) });
+      // Only what was reached: no fit and no live fit after the last input read.
+      const [late] = await queryJson(db.conn, `SELECT (SELECT count(*) FROM fits WHERE epoch_ms(ts) > ${s.lastTs}) + (SELECT count(*) FROM live_fits WHERE epoch_ms(ts) > ${s.lastTs}) AS n`);
+      expect(late!.n).toBe('0');
+      await db.conn.run('SELECT * FROM winners'); // the views are there
+    } finally {
+      db.close();
+    }
+  });
+
   it('exports every table to parquet, partitioned by date, underlying and fitter, reading back to the same rows', async () => {
     expect(first.parquetDir).toBeDefined();
     const db = await openDuck(first.file);

@@ -53,6 +53,7 @@ export type ReplaySummary = {
   status: 'complete' | 'stream_end' | 'interrupted';
   fitters: string[];
   baseline: string;
+  /** Events applied to the cores (decodable messages up to the stop). */
   inputs: number;
   undecodable: number;
   firstSeq: number | null;
@@ -156,18 +157,18 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     for await (const m of readOrdered(nc, STREAM_NAMES.surface, filter('surface', share))) {
       const r = decode(m.data, SurfaceEvent);
       if (!r.ok || r.event.type !== 'surface.smile' || r.event.ts < opts.from || r.event.ts >= liveUntil) continue;
-      file.push(LIVE_FITS, [{ run_id: runId, ...fitRow(r.event), seq: m.seq }]);
-      liveFits++;
+      file.push(LIVE_FITS, [fitRow(r.event, { run_id: runId }, { seq: m.seq })]);
+      if ((++liveFits & 1023) === 0) await file.maybeFlush();
     }
 
     const wallMs = performance.now() - t0;
-    const rt = rates({ read, firstTs: engine.stats.firstTs, lastTs: engine.stats.lastTs, elapsedMs: wallMs });
+    const rt = rates({ read: engine.stats.inputs, firstTs: engine.stats.firstTs, lastTs: engine.stats.lastTs, elapsedMs: wallMs });
     const fitsTotal = fitsSoFar();
     await file.finish({
       runs: {
         run_id: runId, underlying: opts.underlying, venue: opts.venue ?? null, from_ts: opts.from, to_ts: opts.to, from_stage: fromStage,
         input_stream: stream, input_filter: inputFilter, first_seq: firstSeq, last_seq: lastSeq, range_first_seq: rangeFirst, range_last_seq: rangeLast,
-        first_event_ts: engine.stats.firstTs ?? null, last_event_ts: engine.stats.lastTs ?? null, inputs: read, undecodable, fits: fitsTotal, live_fits: liveFits,
+        first_event_ts: engine.stats.firstTs ?? null, last_event_ts: engine.stats.lastTs ?? null, inputs: engine.stats.inputs, undecodable, fits: fitsTotal, live_fits: liveFits,
         fitters: fitters.map((f) => f.id).join(','), baseline, code_version: code,
         settings: stableJson({ ...settings, residualsEveryMs: opts.residualsEveryMs ?? 0, graceMs }), status,
       },
@@ -180,7 +181,7 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
     const rows = Object.fromEntries(['fits', 'residuals', 'metrics', 'tenors', 'live_fits'].map((t) => [t, file.rowCount(t)]));
     const parquetDir = opts.parquet === false ? undefined : await exportParquet(file.path, join(opts.outDir, PARQUET_DIR));
     return {
-      runId, file: file.path, parquetDir, status, fitters: fitters.map((f) => f.id), baseline, inputs: read, undecodable,
+      runId, file: file.path, parquetDir, status, fitters: fitters.map((f) => f.id), baseline, inputs: engine.stats.inputs, undecodable,
       firstSeq, lastSeq, firstTs: engine.stats.firstTs ?? null, lastTs: engine.stats.lastTs ?? null,
       fits: { ...engine.stats.fits }, rejected: { ...engine.stats.rejected }, rows, liveFits,
       wallMs, eventsPerS: rt.eventsPerS, marketX: rt.marketX,

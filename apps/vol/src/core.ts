@@ -1,6 +1,6 @@
 import { derivedId, type BookEvent, type Forward, type Mark, type TopOfBook, type VolEvent, type VolPoint } from '@volstream/events';
 import type { Core } from '@volstream/runtime';
-import { priceQuote } from './price-quote.ts';
+import { priceQuote, type PricedQuote } from './price-quote.ts';
 import { movedVisibly } from './visible-change.ts';
 import { YEAR_MS, yearsToExpiry } from './time.ts';
 import {
@@ -156,7 +156,7 @@ export function createVolCore(state?: unknown, options: VolCoreOptions = {}): Co
     const p = priceQuote({ bid: inst.bid, ask: inst.ask, mark, forward, strike: inst.strike, t, optionType: inst.optionType, settlement: inst.settlement, contractSize: inst.contractSize });
     if (!movedVisibly(inst.last, p)) return;
     inst.last = { bidIv: p.bidIv, askIv: p.askIv, midIv: p.midIv, markIv: p.markIv, reasons: p.reasons };
-    out.push(point(exp, inst, cause, derivedId(kind, cause.id, idKey), { t, forward, mark, ...p }));
+    out.push(point(exp, inst, cause, derivedId(kind, cause.id, idKey), t, mark, p));
   }
 
   /** One last 'expired' point per published option of the expiry, then the expiry is dropped. */
@@ -165,9 +165,8 @@ export function createVolCore(state?: unknown, options: VolCoreOptions = {}): Co
       for (const inst of exp.instruments.values()) {
         if (!inst.last) continue;
         const reasons = { bid: 'expired', ask: 'expired', mid: 'expired', mark: 'expired' } as const;
-        out.push(point(exp, inst, cause, derivedId('volx', cause.id, inst.instrument), {
-          t: EXPIRED_T, forward: exp.forward, mark: exp.marks.get(inst.instrument)?.price ?? null, k: Math.log(inst.strike / exp.forward),
-          bidIv: null, askIv: null, midIv: null, markIv: null, delta: null, vega: null, reasons,
+        out.push(point(exp, inst, cause, derivedId('volx', cause.id, inst.instrument), EXPIRED_T, exp.marks.get(inst.instrument)?.price ?? null, {
+          k: Math.log(inst.strike / exp.forward), bidIv: null, askIv: null, midIv: null, markIv: null, delta: null, vega: null, reasons,
         }));
       }
     }
@@ -180,15 +179,14 @@ export function createVolCore(state?: unknown, options: VolCoreOptions = {}): Co
   return { apply, snapshot: () => toSnapshot(s) };
 }
 
-type PointValues = Pick<VolPoint, 't' | 'forward' | 'mark' | 'k' | 'bidIv' | 'askIv' | 'midIv' | 'markIv' | 'delta' | 'vega' | 'reasons'>;
-
-function point(exp: ExpiryState, inst: InstrumentState, cause: Cause, id: string, v: PointValues): VolPoint {
+/** The event of one option priced at the cause's time with the expiry's forward. */
+function point(exp: ExpiryState, inst: InstrumentState, cause: Cause, id: string, t: number, mark: number | null, p: PricedQuote): VolPoint {
   return {
     type: 'vol.point', v: 1, id, venue: exp.venue, ts: cause.ts, recvTs: cause.recvTs,
     instrument: inst.instrument, underlying: exp.underlying, expiryTs: exp.expiryTs, strike: inst.strike,
     optionType: inst.optionType, settlement: inst.settlement, contractSize: inst.contractSize,
-    t: v.t, forward: v.forward, k: v.k, bid: inst.bid, ask: inst.ask, mark: v.mark,
-    bidIv: v.bidIv, askIv: v.askIv, midIv: v.midIv, markIv: v.markIv, delta: v.delta, vega: v.vega, reasons: v.reasons,
+    t, forward: exp.forward!, k: p.k, bid: inst.bid, ask: inst.ask, mark,
+    bidIv: p.bidIv, askIv: p.askIv, midIv: p.midIv, markIv: p.markIv, delta: p.delta, vega: p.vega, reasons: p.reasons,
   };
 }
 

@@ -36,6 +36,17 @@ export type PricedQuote = {
 };
 
 type Side = { iv: number | null; reason?: IvReason };
+const NO_QUOTE: Side = { iv: null, reason: 'no_quote' };
+
+/** Implied vol of one premium of the quote's option (a module function: this is the hot path). */
+function solve(q: QuoteToPrice, price: number | null): Side {
+  if (price === null) return NO_QUOTE;
+  const isCall = q.optionType === 'call';
+  const r: IvResult = q.settlement === 'inverse'
+    ? impliedVolFromCoin({ coinPrice: price, forward: q.forward, strike: q.strike, t: q.t, isCall })
+    : impliedVolFromLinear({ price, forward: q.forward, strike: q.strike, t: q.t, isCall, multiplier: q.contractSize });
+  return r.ok ? { iv: r.iv } : { iv: null, reason: r.reason };
+}
 
 /**
  * Black-76 implied vols of bid, ask, mid ((bid + ask)/2) and mark, r = 0, on the expiry's
@@ -46,25 +57,17 @@ type Side = { iv: number | null; reason?: IvReason };
  * forward Black-76 greeks at the mid vol, else the mark vol (Deribit's units: vega per vol point).
  */
 export function priceQuote(q: QuoteToPrice): PricedQuote {
-  const isCall = q.optionType === 'call';
-  const solve = (price: number | null): Side => {
-    if (price === null) return { iv: null, reason: 'no_quote' };
-    const r: IvResult = q.settlement === 'inverse'
-      ? impliedVolFromCoin({ coinPrice: price, forward: q.forward, strike: q.strike, t: q.t, isCall })
-      : impliedVolFromLinear({ price, forward: q.forward, strike: q.strike, t: q.t, isCall, multiplier: q.contractSize });
-    return r.ok ? { iv: r.iv } : { iv: null, reason: r.reason };
-  };
-  const bid = solve(q.bid);
-  const ask = solve(q.ask);
+  const bid = solve(q, q.bid);
+  const ask = solve(q, q.ask);
   // The mid needs both sides; a one-sided book has no mid rather than a biased one.
-  const mid = q.bid !== null && q.ask !== null && q.bid > 0 && q.ask > 0 ? solve((q.bid + q.ask) / 2) : { iv: null, reason: 'no_quote' as const };
-  const mark = solve(q.mark);
+  const mid = q.bid !== null && q.ask !== null && q.bid > 0 && q.ask > 0 ? solve(q, (q.bid + q.ask) / 2) : NO_QUOTE;
+  const mark = solve(q, q.mark);
 
   const sigma = mid.iv ?? mark.iv;
   let delta: number | null = null;
   let vega: number | null = null;
   if (sigma !== null) {
-    const g = black76Greeks({ forward: q.forward, strike: q.strike, t: q.t, sigma, isCall });
+    const g = black76Greeks({ forward: q.forward, strike: q.strike, t: q.t, sigma, isCall: q.optionType === 'call' });
     if (Number.isFinite(g.delta) && Number.isFinite(g.vega)) {
       delta = g.delta;
       vega = g.vega;

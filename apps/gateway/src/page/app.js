@@ -1,41 +1,71 @@
-import { SmileChart } from './chart.js';
+import { NeedKeyError, getJson, setApiKey, wsUrl } from './api.js';
+import { HistoryChart, RrBfChart, TermChart } from './charts.js';
+import { renderEvents, renderFit, renderPipeline, renderQuotes } from './diagnostics.js';
+import { age, compact, day, days as fmtDays, fillRows, num, volPct, volPts } from './format.js';
+import { Heatmap } from './heatmap.js';
+import { SmileChart } from './smile.js';
 
-// Live smiles: one websocket subscription to the `surface` channel of the selected underlying
-// (protocol in src/ws/protocol.ts), a table of desk metrics and one chart per expiry.
+// The live dashboard: one websocket subscription to the `surface` channel of the selected
+// underlying and venue (protocol in src/ws/protocol.ts); every panel is drawn from the latest
+// surface on the next animation frame, so bursts of updates cost one render (latest wins).
 
 const $ = (id) => /** @type {HTMLElement} */ (document.getElementById(id));
 const els = {
   underlying: /** @type {HTMLSelectElement} */ ($('underlying')),
   venue: /** @type {HTMLSelectElement} */ ($('venue')),
+  xaxis: $('xaxis'),
   conn: $('conn'),
   meta: $('meta'),
-  summary: $('summary'),
+  keybar: $('keybar'),
+  apikey: /** @type {HTMLInputElement} */ ($('apikey')),
+  cards: $('cards'),
   tbody: /** @type {HTMLTableSectionElement} */ (document.querySelector('#expiries tbody')),
+  tenors: /** @type {HTMLTableSectionElement} */ (document.querySelector('#tenors tbody')),
   empty: $('empty'),
   charts: $('charts'),
+  diagFit: $('diag-fit'),
+  diagQuotes: $('diag-quotes'),
+  diagPipe: $('diag-pipe'),
+  lag: /** @type {HTMLTableSectionElement} */ (document.querySelector('#lag tbody')),
+  events: $('events'),
 };
 
 const state = {
   /** @type {WebSocket | null} */ ws: null,
   /** @type {{underlying: string, venue: string | null} | null} */ sub: null,
-  /** @type {any} */ underlyings: [],
+  /** @type {any[]} */ underlyings: [],
   backoffMs: 500,
   heartbeatMs: 15_000,
   lastMessageAt: 0,
-  /** seq of the last snapshot/update, to count gaps (updates skipped while we were slow). */
+  /** seq of the last snapshot/update, to count skipped states (conflated while we were slow). */
   lastSeq: 0,
   gaps: 0,
+  /** @type {any} latest surface received */ surface: null,
+  /** @type {any} latest /health */ health: null,
+  xMode: localStorage.getItem('volstream.xMode') || 'k',
   /** @type {Map<string, SmileChart>} */ charts: new Map(),
-  /** @type {Map<string, string>} cell text by expiry and column, to flash what changed */ cells: new Map(),
+  cells: new Map(),
+  tenorCells: new Map(),
+  frame: 0,
+  arrivals: /** @type {number[]} */ ([]),
 };
 
-// ---------- formatting ----------
-const volPct = (v) => (v === null || v === undefined ? '–' : `${(v * 100).toFixed(1)}%`);
-const volPts = (v) => (v === null || v === undefined ? '–' : (v * 100).toFixed(2));
-const num = (v, d) => (v === null || v === undefined ? '–' : v.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }));
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const day = (ts) => { const d = new Date(ts); return `${d.getUTCDate()} ${MONTHS[d.getUTCMonth()]} ${d.getUTCFullYear()}`; };
-const clock = (ts) => new Date(ts).toISOString().slice(11, 19) + ' UTC';
+/** Render timings, read by the browser test. */
+const perf = { renders: 0, lastMs: 0, maxMs: 0, updates: 0 };
+window.__volstream = perf;
+
+const term = new TermChart($('term'));
+const rrbf = new RrBfChart($('rrbf'));
+const histChart = new HistoryChart($('history'));
+const heatmap = new Heatmap($('heatmap'));
+
+// Smile charts below the fold are drawn when they scroll into view.
+const observer = new IntersectionObserver((entries) => {
+  for (const en of entries) {
+    const chart = state.charts.get(/** @type {HTMLElement} */ (en.target).dataset.expiry ?? '');
+    chart?.setVisible(en.isIntersecting);
+  }
+}, { rootMargin: '200px' });
 
 // ---------- selection ----------
 function readHash() {
@@ -45,7 +75,7 @@ function readHash() {
 
 function writeHash(sel) {
   const h = `#${sel.underlying}${sel.venue ? `@${sel.venue}` : ''}`;
-  if (location.hash !== h) history.replaceState(null, '', h);
+  if (location.hash !== h) window.history.replaceState(null, '', h);
 }
 
 function selection() {
@@ -53,19 +83,21 @@ function selection() {
 }
 
 function fillSelect(select, values, labels, chosen) {
-  const same = select.options.length === values.length && values.every((v, i) => select.options[i].value === v);
-  if (!same) {
-    select.replaceChildren(...values.map((v, i) => new Option(labels[i], v)));
-  }
+  const same = select.options.length === values.length && values.every((v, i) => select.options[i].value === v && select.options[i].text === labels[i]);
+  if (!same) select.replaceChildren(...values.map((v, i) => new Option(labels[i], v)));
   if (chosen !== undefined && values.includes(chosen)) select.value = chosen;
+}
+
+function needKey(show) {
+  els.keybar.hidden = !show;
 }
 
 async function loadUnderlyings() {
   try {
-    const res = await fetch('/api/v1/underlyings');
-    if (!res.ok) return;
-    state.underlyings = (await res.json()).underlyings;
-  } catch {
+    state.underlyings = (await getJson('/api/v1/underlyings')).underlyings;
+    needKey(false);
+  } catch (err) {
+    if (err instanceof NeedKeyError) needKey(true);
     return; // the gateway is restarting; the websocket reconnect will call again
   }
   const want = state.sub?.underlying ?? readHash().underlying ?? els.underlying.value;
@@ -98,14 +130,16 @@ function changeSubscription() {
   if (state.sub) send(subscribeMsg('unsubscribe', state.sub));
   state.sub = next;
   state.lastSeq = 0;
+  state.gaps = 0;
   writeHash(next);
   clearView();
   send(subscribeMsg('subscribe', next));
+  void loadHistory(next);
 }
 
 function connect() {
   setConn(false, 'connecting…');
-  const ws = new WebSocket(`${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/ws`);
+  const ws = new WebSocket(wsUrl());
   state.ws = ws;
   ws.onopen = () => {
     state.backoffMs = 500;
@@ -124,6 +158,7 @@ function connect() {
     setConn(false, 'reconnecting…');
     setTimeout(connect, state.backoffMs);
     state.backoffMs = Math.min(state.backoffMs * 2, 5_000);
+    void loadUnderlyings(); // shows the key bar when the refusal was a 401
   };
 }
 
@@ -141,10 +176,17 @@ function onMessage(msg) {
     case 'snapshot':
     case 'update': {
       const sub = state.sub;
-      if (!sub || msg.underlying !== sub.underlying || (sub.venue && msg.venue !== sub.venue)) return; // from a previous subscription
-      if (msg.type === 'update' && state.lastSeq && msg.seq !== state.lastSeq + 1) state.gaps++;
+      if (msg.channel !== 'surface' || !sub || msg.underlying !== sub.underlying || (sub.venue && msg.venue !== sub.venue)) return; // a previous subscription
+      if (msg.type === 'update' && state.lastSeq && msg.seq > state.lastSeq + 1) state.gaps += msg.seq - state.lastSeq - 1;
       state.lastSeq = msg.seq;
-      render(msg.data, msg.type);
+      state.surface = msg.data;
+      perf.updates++;
+      const t = Date.now();
+      state.arrivals.push(t);
+      while (state.arrivals.length && state.arrivals[0] < t - 10_000) state.arrivals.shift();
+      histChart.push(msg.data);
+      if (msg.type === 'snapshot') fillVenues(state.sub?.venue ?? '');
+      schedule();
       break;
     }
     case 'error':
@@ -161,99 +203,214 @@ function setConn(live, text) {
 }
 
 // ---------- rendering ----------
-function clearView() {
-  for (const c of state.charts.values()) c.destroy();
-  state.charts.clear();
-  state.cells.clear();
-  els.tbody.replaceChildren();
-  els.summary.textContent = '';
+function schedule() {
+  if (!state.frame) state.frame = requestAnimationFrame(render);
 }
 
-/** @param {any} s a LiveSurface */
-function render(s, kind) {
+function clearView() {
+  for (const c of state.charts.values()) { observer.unobserve(c.el); c.destroy(); }
+  state.charts.clear();
+  state.cells.clear();
+  state.tenorCells.clear();
+  state.surface = null;
+  els.tbody.replaceChildren();
+  els.tenors.replaceChildren();
+  els.cards.replaceChildren();
+  histChart.reset([]);
+  histChart.draw();
+  heatmap.update(null);
+  heatmap.draw();
+}
+
+function render() {
+  state.frame = 0;
+  const s = state.surface;
+  if (!s) return;
+  const t0 = performance.now();
   els.empty.hidden = true;
-  if (kind === 'snapshot') fillVenues(state.sub?.venue ?? '');
-  const tenor30 = s.tenors?.find((t) => t.days === 30);
-  els.summary.innerHTML = '';
-  const parts = [
-    ['Venue', s.venue],
-    ['Fit', clock(s.ts)],
-    ['30d ATM', volPct(tenor30?.atmVol)],
-    ['30d index', volPct(s.index30d)],
-    ['Fitter', `${s.fitter.name} v${s.fitter.version}`],
-  ];
-  for (const [k, v] of parts) {
-    const span = document.createElement('span');
-    span.innerHTML = `${k} <b></b> &nbsp; `;
-    /** @type {HTMLElement} */ (span.querySelector('b')).textContent = v;
-    els.summary.appendChild(span);
-  }
-  els.meta.textContent = `seq ${s.seq}${state.gaps ? ` · ${state.gaps} skipped` : ''} · updated ${clock(Date.now())}`;
+  const now = Date.now();
+  els.meta.textContent = `${s.venue} · fit ${new Date(s.ts).toISOString().slice(11, 19)} UTC · seq ${s.seq}${state.gaps ? ` · ${state.gaps} skipped` : ''}`;
+  renderCards(s, now);
   renderTable(s);
+  renderTenors(s);
+  term.update(s);
+  rrbf.update(s);
+  heatmap.update(s);
+  heatmap.draw();
+  histChart.draw();
   renderCharts(s);
+  renderFit(els.diagFit, s, now);
+  renderQuotes(els.diagQuotes, s, { rate: state.arrivals.length / 10, gaps: state.gaps });
+  const ms = performance.now() - t0;
+  perf.renders++;
+  perf.lastMs = ms;
+  perf.maxMs = Math.max(perf.maxMs, ms);
+}
+
+function renderCards(s, now) {
+  const t30 = (s.tenors ?? []).find((t) => t.days === 30);
+  const front = s.expiries[0];
+  const cards = [
+    ['30d ATM', volPct(t30?.atmVol), 'interpolated in total variance'],
+    ['30d RR25', volPts(t30?.rr25), 'vol points, σ(25ΔC) − σ(25ΔP)'],
+    ['30d BF25', volPts(t30?.bf25), 'vol points, FX convention'],
+    ['30d index', volPct(s.index30d), 'model-free, DVOL-style'],
+    ['Front ATM', volPct(front?.atmVol), front ? `${day(front.expiryTs)}, ${fmtDays((front.expiryTs - s.ts) / 86_400_000)} d` : ''],
+    ['Fit age', age(now - s.ts), `${s.expiries.length} expiries · ${s.fitter.name} v${s.fitter.version}`],
+  ];
+  els.cards.replaceChildren(...cards.map(([k, v, sub]) => {
+    const d = document.createElement('div');
+    d.className = 'card';
+    d.innerHTML = '<div class="k"></div><div class="v"></div><div class="s"></div>';
+    d.children[0].textContent = k;
+    d.children[1].textContent = v;
+    d.children[2].textContent = sub;
+    return d;
+  }));
 }
 
 function renderTable(s) {
-  const rows = s.expiries.map((e) => {
-    const days = (e.expiryTs - s.ts) / 86_400_000;
-    const cols = [
-      ['expiry l', day(e.expiryTs)],
-      ['days', days < 2 ? days.toFixed(2) : days.toFixed(0)],
-      ['fwd', num(e.forward, e.forward > 1000 ? 0 : 2)],
-      ['atm', volPct(e.atmVol)],
-      ['rr25', volPts(e.rr25)],
-      ['bf25', volPts(e.bf25)],
-      ['rr10', volPts(e.rr10)],
-      ['bf10', volPts(e.bf10)],
-      ['rmse', num(e.rmse, 2)],
-      ['inspread', volPct(e.inSpread).replace(/\.\d%$/, '%')],
-      ['points', String(e.points)],
-    ];
-    const tr = document.createElement('tr');
-    tr.dataset.expiry = e.key;
-    for (const [cls, text] of cols) {
-      const td = document.createElement('td');
-      td.className = cls;
-      td.textContent = text;
-      if (text.startsWith('-')) td.classList.add('neg');
-      const cellKey = `${e.key}:${cls}`;
-      const before = state.cells.get(cellKey);
-      if (before !== undefined && before !== text) td.classList.add('changed');
-      state.cells.set(cellKey, text);
-      tr.appendChild(td);
-    }
-    return tr;
-  });
-  els.tbody.replaceChildren(...rows);
+  fillRows(els.tbody, state.cells, s.expiries.map((e) => {
+    const dropped = Object.values(e.dropped ?? {}).reduce((a, b) => a + b, 0);
+    return {
+      key: e.key,
+      cells: [
+        ['expiry l', day(e.expiryTs)],
+        ['days', fmtDays((e.expiryTs - s.ts) / 86_400_000)],
+        ['fwd', compact(e.forward)],
+        ['atm', volPct(e.atmVol)],
+        ['rr25', volPts(e.rr25)],
+        ['bf25', volPts(e.bf25)],
+        ['rr10', volPts(e.rr10)],
+        ['bf10', volPts(e.bf10)],
+        ['skew', e.skew === null ? '–' : num(e.skew * 10, 2)],
+        ['rmse', num(e.rmse, 2), e.rmse > 2 ? 'bad' : ''],
+        ['inspread', volPct(e.inSpread, 0), e.inSpread < 0.5 ? 'bad' : ''],
+        ['ming', num(e.minG, 3), e.minG < 0 ? 'bad' : ''],
+        ['used', `${e.used}${dropped ? ` / ${dropped}` : ''}`],
+      ],
+    };
+  }));
+}
+
+function renderTenors(s) {
+  fillRows(els.tenors, state.tenorCells, (s.tenors ?? []).map((t) => ({
+    key: String(t.days),
+    cells: [['l', `${t.days} d`], ['atm', volPct(t.atmVol)], ['rr25', volPts(t.rr25)], ['bf25', volPts(t.bf25)], ['rr10', volPts(t.rr10)], ['bf10', volPts(t.bf10)]],
+  })));
 }
 
 function renderCharts(s) {
   const keep = new Set();
   for (const e of s.expiries) {
     keep.add(e.key);
-    const days = Math.max(0, (e.expiryTs - s.ts) / 86_400_000);
-    const title = `${day(e.expiryTs)} · ${days < 2 ? days.toFixed(1) : days.toFixed(0)}d · ATM ${volPct(e.atmVol)}`;
+    let used = 0;
+    let out = 0;
+    for (const q of e.quotes ?? []) {
+      if (q.excluded === null) used++;
+      else if (q.excluded !== 'itm') out++;
+    }
+    const d = Math.max(0, (e.expiryTs - s.ts) / 86_400_000);
+    const title = `${day(e.expiryTs)} · ${fmtDays(d)}d · ATM ${volPct(e.atmVol)} · RR25 ${volPts(e.rr25)} · ${used} in fit${out ? `, ${out} left out` : ''}`;
     let chart = state.charts.get(e.key);
     if (!chart) {
-      chart = new SmileChart(els.charts, title);
+      chart = new SmileChart(els.charts, e.key);
       state.charts.set(e.key, chart);
-    } else chart.setTitle(title);
-    chart.update(e);
+      observer.observe(chart.el);
+    }
+    chart.setTitle(title);
+    chart.update(e, state.xMode);
   }
   for (const [key, chart] of state.charts) {
     if (!keep.has(key)) {
+      observer.unobserve(chart.el);
       chart.destroy();
       state.charts.delete(key);
     }
   }
   // Keep chart order = expiry order after a new expiry appears.
-  for (const e of s.expiries) els.charts.appendChild(state.charts.get(e.key).el);
+  let i = 0;
+  for (const e of s.expiries) {
+    const el = state.charts.get(e.key).el;
+    if (els.charts.children[i] !== el) els.charts.insertBefore(el, els.charts.children[i] ?? null);
+    i++;
+  }
 }
+
+// ---------- polling: history, health, status ----------
+async function loadHistory(sub) {
+  try {
+    const q = new URLSearchParams({ maxPoints: '400', ...(sub.venue ? { venue: sub.venue } : {}) });
+    const h = await getJson(`/api/v1/surfaces/${encodeURIComponent(sub.underlying)}/history?${q}`);
+    if (state.sub !== sub) return;
+    histChart.reset(h.points);
+    if (state.surface) histChart.push(state.surface);
+    histChart.draw();
+  } catch {
+    // no history (NATS down, or nothing stored yet): the chart fills from live updates
+  }
+}
+
+async function pollHealth() {
+  try {
+    const res = await fetch('/health');
+    state.health = await res.json();
+  } catch {
+    state.health = null;
+  }
+  renderPipeline(els.diagPipe, els.lag, state.health, Date.now());
+}
+
+async function pollStatus() {
+  try {
+    renderEvents(els.events, (await getJson('/api/v1/status')).events);
+  } catch {
+    // shown stale until the next poll
+  }
+}
+
+// ---------- controls ----------
+function setXMode(mode) {
+  state.xMode = mode;
+  localStorage.setItem('volstream.xMode', mode);
+  for (const b of els.xaxis.querySelectorAll('button')) {
+    const on = b.dataset.x === mode;
+    b.classList.toggle('on', on);
+    b.setAttribute('aria-checked', String(on));
+  }
+  schedule();
+}
+els.xaxis.addEventListener('click', (ev) => {
+  const b = /** @type {HTMLElement} */ (ev.target).closest('button');
+  if (b?.dataset.x) setXMode(b.dataset.x);
+});
+setXMode(['strike', 'k', 'delta'].includes(state.xMode) ? state.xMode : 'k');
+
+// Section links scroll without touching the hash (the hash holds the selection).
+for (const a of document.querySelectorAll('nav a[href^="#"]')) {
+  a.addEventListener('click', (ev) => {
+    ev.preventDefault();
+    document.querySelector(a.getAttribute('href'))?.scrollIntoView({ behavior: 'smooth', block: 'start' });
+  });
+}
+
+$('apikey-use').addEventListener('click', () => {
+  setApiKey(els.apikey.value.trim());
+  needKey(false);
+  state.ws?.close();
+  void loadUnderlyings();
+});
 
 let resizeTimer = 0;
 window.addEventListener('resize', () => {
   clearTimeout(resizeTimer);
-  resizeTimer = setTimeout(() => { for (const c of state.charts.values()) c.resize(); }, 100);
+  resizeTimer = setTimeout(() => {
+    for (const c of state.charts.values()) c.resize();
+    term.resize();
+    rrbf.resize();
+    histChart.resize();
+    heatmap.draw();
+  }, 100);
 });
 
 els.underlying.addEventListener('change', () => { fillVenues(''); changeSubscription(); });
@@ -274,3 +431,7 @@ async function pollUnderlyings() {
 }
 connect();
 void pollUnderlyings();
+void pollHealth();
+void pollStatus();
+setInterval(pollHealth, 5_000);
+setInterval(pollStatus, 10_000);

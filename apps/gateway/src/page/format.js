@@ -17,10 +17,10 @@ export const days = (n) => (!isNum(n) ? '–' : n < 2 ? n.toFixed(2) : n < 10 ? 
 /** Age in ms -> "4 s", "3 min", "2 h" */
 export const age = (ms) => (!isNum(ms) ? '–' : ms < 90_000 ? `${Math.max(0, Math.round(ms / 1000))} s` : ms < 5_400_000 ? `${Math.round(ms / 60_000)} min` : `${(ms / 3_600_000).toFixed(1)} h`);
 
-/** Delta axis label for x = 1 − callDelta: 0.25 -> "25P", 0.5 -> "50", 0.75 -> "25C". */
+/** Delta axis label for x = 1 − callDelta: 0.25 -> "25P", 0.5 -> "50Δ", 0.75 -> "25C". */
 export const deltaLabel = (x) => {
   if (!isNum(x)) return '';
-  if (Math.abs(x - 0.5) < 1e-9) return 'ATM';
+  if (Math.abs(x - 0.5) < 1e-9) return '50Δ';
   return x < 0.5 ? `${Math.round(x * 100)}P` : `${Math.round((1 - x) * 100)}C`;
 };
 

@@ -13,7 +13,7 @@ export const X_MODES = {
   delta: { label: 'delta (put ← ATM → call)', of: (p) => (p.callDelta === null || p.callDelta === undefined ? null : 1 - p.callDelta), fmt: deltaLabel },
 };
 
-const DELTA_SPLITS = [0.05, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95];
+const DELTA_SPLITS = [0.1, 0.25, 0.5, 0.75, 0.9];
 
 /**
  * Chart columns of one expiry for an x mode: [x, fit, bid, ask, left out] and the reason of each

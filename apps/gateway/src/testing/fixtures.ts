@@ -97,13 +97,23 @@ function noise(seed: number): () => number {
   };
 }
 
-/** A call and a put per strike around each expiry's forward, with IVs scattered around the fit. */
-export function exampleQuotes(surface: Surface, o: { strikes?: number; seed?: number; ts?: number } = {}): VolPoint[] {
+/** Thirteen expiries, as Deribit lists for BTC (dailies, weeklies, monthlies, quarterlies). */
+export const MANY_DAYS = [1, 2, 3, 6, 13, 20, 27, 48, 76, 111, 202, 293, 384] as const;
+
+/**
+ * A call and a put per strike around each expiry's forward, with IVs scattered around the fit.
+ * With `flawed`, five out-of-the-money quotes per expiry are spoiled so the fit's filters leave
+ * them out, one per reason: `crossed` (2nd put from ATM), `too_wide` (2nd call), `one_sided`
+ * (3rd put: bid only), `no_iv` (3rd call: no IV at all) and `vol_cliff` (the outermost call, at
+ * a third of the smile's vol).
+ */
+export function exampleQuotes(surface: Surface, o: { strikes?: number; seed?: number; ts?: number; flawed?: boolean } = {}): VolPoint[] {
   const rnd = noise(o.seed ?? 7);
   const n = o.strikes ?? 15;
   const ts = o.ts ?? surface.ts;
   const out: VolPoint[] = [];
   for (const s of surface.expiries) {
+    const first = out.length;
     // Listed strikes do not move with the vol level: a fixed 50% vol sets the range.
     const kMax = Math.min(1.2, 2.5 * 0.5 * Math.sqrt(s.t));
     const step = surface.underlying === 'ETH' ? 50 : 500;
@@ -125,8 +135,24 @@ export function exampleQuotes(surface: Surface, o: { strikes?: number; seed?: nu
         });
       }
     }
+    if (o.flawed) spoil(out.slice(first).filter((p) => (p.optionType === 'call') === (p.strike >= s.forward)));
   }
   return out;
+}
+
+/** The flaws of `exampleQuotes({ flawed: true })`, on one expiry's OTM quotes (mutated). */
+function spoil(otm: VolPoint[]): void {
+  const puts = otm.filter((p) => p.optionType === 'put').sort((a, b) => b.strike - a.strike);
+  const calls = otm.filter((p) => p.optionType === 'call').sort((a, b) => a.strike - b.strike);
+  if (puts.length < 4 || calls.length < 5) return;
+  const set = (p: VolPoint | undefined, f: Partial<VolPoint>) => { if (p) Object.assign(p, f); };
+  const mid = (p: VolPoint) => p.midIv ?? 0.5;
+  set(puts[1], { bidIv: mid(puts[1]!) + 0.02, askIv: mid(puts[1]!) - 0.02 });
+  set(calls[1], { bidIv: mid(calls[1]!) * 0.5, askIv: mid(calls[1]!) * 1.5 });
+  set(puts[2], { askIv: null, midIv: null, markIv: null, reasons: { ask: 'no_quote', mid: 'no_quote', mark: 'no_quote' } });
+  set(calls[2], { bidIv: null, askIv: null, midIv: null, markIv: null, reasons: { bid: 'no_quote', ask: 'no_quote', mid: 'no_quote', mark: 'no_quote' } });
+  const last = calls[calls.length - 1]!;
+  set(last, { bidIv: mid(last) / 3 - 0.005, askIv: mid(last) / 3 + 0.005, midIv: mid(last) / 3, markIv: mid(last) / 3 });
 }
 
 export function exampleStatus(o: { ts?: number; kind?: Status['kind'] } = {}): Status {

@@ -31,7 +31,7 @@ describe('StreamHub', () => {
     push();
     const sock = new FakeSocket();
     const client = hub.connect(sock);
-    expect(sock.sent[0]).toEqual({ type: 'hello', protocol: 1, channels: ['surface'], heartbeatMs: 15_000 });
+    expect(sock.sent[0]).toEqual({ type: 'hello', protocol: 2, channels: ['surface', 'smile', 'metrics'], format: 'json', heartbeatMs: 15_000 });
     client.onMessage(subscribe());
     expect(sock.sent[1]).toEqual({ type: 'subscribed', channel: 'surface', underlying: 'BTC', venue: null });
     expect(sock.sent[2]).toMatchObject({ type: 'snapshot', channel: 'surface', underlying: 'BTC', venue: 'deribit', seq: 1 });
