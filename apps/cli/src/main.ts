@@ -16,6 +16,7 @@ const COMMANDS: Record<string, Command> = {
     run: async (argv, io) => (await import('./commands/fit.ts')).fitCommand(argv, io),
   },
   replay: { summary: 'replay stored history through the cores with other fitters into DuckDB', run: async (argv, io) => (await import('./commands/replay.ts')).replayCommand(argv, io) },
+  import: { summary: 'load a Tardis options_chain CSV, Deribit order-book JSON lines or a raw recording into the MD stream', run: async (argv, io) => (await import('./commands/import.ts')).importCommand(argv, io) },
   query: { summary: 'run SQL (DuckDB) over the parquet archive and replay outputs', run: async (argv, io) => (await import('./commands/query.ts')).queryCommand(argv, io) },
 };
 

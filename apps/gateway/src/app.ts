@@ -144,13 +144,15 @@ const statusRoute = createRoute({
 const healthRoute = createRoute({
   method: 'get', path: '/health', tags: [TAG.ops], operationId: 'health', security: [],
   summary: 'Liveness: NATS connection, lag of every pipeline consumer, stream rates, age of the newest surface per underlying',
-  responses: { 200: json(HealthBody, 'Serving'), 503: json(HealthBody, 'NATS is down') },
+  middleware: [knownQuery(z.object({}))] as const,
+  responses: { 200: json(HealthBody, 'Serving'), 400: badRequest, 503: json(HealthBody, 'NATS is down') },
 });
 
 const prometheusRoute = createRoute({
   method: 'get', path: '/metrics', tags: [TAG.ops], operationId: 'prometheus',
   summary: 'Prometheus metrics (text exposition format 0.0.4)',
-  responses: { 200: { content: { 'text/plain': { schema: z.string() } }, description: 'Metrics' }, ...refused },
+  middleware: [knownQuery(z.object({}))] as const,
+  responses: { 200: { content: { 'text/plain': { schema: z.string() } }, description: 'Metrics' }, 400: badRequest, ...refused },
 });
 
 /** Paths anyone may read: the page, its files, the API documentation and liveness. */
@@ -181,7 +183,13 @@ export function createApp(deps: AppDeps) {
     // zod failures on path/query become a 400 that names each bad parameter.
     defaultHook: (result) => {
       if (result.success) return;
-      throw new ParamError(result.error.issues.map((i): ParamIssue => ({ param: String(i.path[0] ?? result.target), message: i.message })));
+      // One issue per parameter: the first check it failed (a non-number fails the range too).
+      const issues = new Map<string, ParamIssue>();
+      for (const i of result.error.issues) {
+        const param = String(i.path[0] ?? result.target);
+        if (!issues.has(param)) issues.set(param, { param, message: i.message });
+      }
+      throw new ParamError([...issues.values()]);
     },
   });
 
@@ -348,7 +356,7 @@ export function createApp(deps: AppDeps) {
   app.doc31('/api/v1/openapi.json', docConfig);
 
   if (deps.assets) mountAssets(app, deps.assets);
-  return Object.assign(app, { httpCounters: http });
+  return app;
 }
 
 function mountAssets(app: OpenAPIHono, assets: Assets) {

@@ -1,5 +1,4 @@
-import * as svi from '@volstream/svi';
-import { black76Greeks, sviImpliedVol, strikeForDelta, type SviRaw } from '@volstream/svi';
+import { DEFAULT_TENOR_DAYS, black76Greeks, fixedTenors, sviImpliedVol, strikeForDelta, type SviRaw } from '@volstream/svi';
 import type { SmileSlice, Surface } from '@volstream/events';
 
 // What the gateway derives from fitted slices for charts and desk views, all through
@@ -72,36 +71,31 @@ export function volsAtDeltas(slice: SmileSlice, callDeltas: readonly number[]): 
   });
 }
 
+export { DEFAULT_TENOR_DAYS };
+
 /** Desk metrics at one fixed tenor (vols as fractions); null outside the fitted expiries. */
 export type TenorView = { days: number; atmVol: number | null; rr25: number | null; bf25: number | null; rr10: number | null; bf10: number | null };
 
-/** Tenors shown when a surface publishes none (QUANT.md b11, Velo's 7/30/90/180 plus 60). */
-export const DEFAULT_TENOR_DAYS = [7, 30, 60, 90, 180] as const;
-
-type FixedTenors = (a: { slices: readonly { t: number; params: SviRaw }[]; days?: readonly number[] }) => ({ atmVol: number; rr25: number; bf25: number; rr10?: number; bf10?: number } | null)[];
-// @volstream/svi has `fixedTenors` (tenors.ts) but does not export it yet; looked up on the
-// namespace like apps/surface does, so 10Δ tenor metrics appear as soon as it is exported.
-const lib = svi as unknown as { fixedTenors?: FixedTenors };
-
 /**
- * Fixed-tenor metrics of a surface: ATM, 25Δ RR/BF as the surface stage published them, and the
- * 10Δ pair interpolated by the same library function (total variance linear in time at fixed
- * delta, QUANT.md b11) when @volstream/svi exports it, else null.
+ * Fixed-tenor metrics of a surface: ATM and 25Δ RR/BF as the surface stage published them, and the
+ * 10Δ pair from the same library function the stage uses (`fixedTenors`: total variance linear
+ * in time at fixed delta, no extrapolation; QUANT.md b11), which the event does not carry.
+ * A surface without tenors gets the library's default tenors.
  */
 export function tenorViews(surface: Surface): TenorView[] {
   const days = surface.tenors?.map((t) => t.days) ?? [...DEFAULT_TENOR_DAYS];
-  const computed = lib.fixedTenors ? lib.fixedTenors({ slices: surface.expiries.map((s) => ({ t: s.t, params: s.params })), days }) : undefined;
+  const computed = fixedTenors({ slices: surface.expiries.map((s) => ({ t: s.t, params: s.params })), days });
   return days.map((d, i) => {
     const pub = surface.tenors?.[i];
-    const c = computed?.[i] ?? null;
+    const c = computed[i] ?? null;
     const pick = (p: number | null | undefined, x: number | undefined) => (p !== undefined ? p : x === undefined ? null : finite(x));
     return {
       days: d,
       atmVol: pick(pub?.atmVol, c?.atmVol),
       rr25: pick(pub?.rr25, c?.rr25),
       bf25: pick(pub?.bf25, c?.bf25),
-      rr10: c?.rr10 === undefined ? null : finite(c.rr10),
-      bf10: c?.bf10 === undefined ? null : finite(c.bf10),
+      rr10: c ? finite(c.rr10) : null,
+      bf10: c ? finite(c.bf10) : null,
     };
   });
 }

@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
+import { expiryToken } from '@volstream/events';
 import { Publisher, connectNats, createLogger, ensureStreams, type NatsConnection } from '@volstream/runtime';
 import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
-import { HealthBody, SmileBody, SurfaceBody } from './api/schemas.ts';
+import { HealthBody, HistoryBody, SmileBody, SurfaceBody } from './api/schemas.ts';
 import { parseGatewayConfig } from './config.ts';
 import { startGateway, type Gateway } from './server.ts';
 import { BASE_TS, exampleQuotes, exampleSurface } from './testing/fixtures.ts';
@@ -15,11 +16,13 @@ describe('gateway against a real nats-server', () => {
   let nc: NatsConnection;
   let pub: Publisher;
   const gateways: Gateway[] = [];
-  const start = async () => {
-    const g = await startGateway(parseGatewayConfig({ NATS_URL: nats.url, PORT: '0', HOST: '127.0.0.1' }), { log });
+  const start = async (env: Record<string, string> = {}) => {
+    // No rate limit unless a test sets one: polling loops must not trip it on a slow machine.
+    const g = await startGateway(parseGatewayConfig({ NATS_URL: nats.url, PORT: '0', HOST: '127.0.0.1', RATE_LIMIT_RPS: '0', ...env }), { log });
     gateways.push(g);
     return g;
   };
+  const iso = (ts: number) => new Date(ts).toISOString();
 
   beforeAll(async () => {
     nats = await startNatsServer();
@@ -84,6 +87,97 @@ describe('gateway against a real nats-server', () => {
       return r.status === 200 ? SurfaceBody.parse(await r.json()) : undefined;
     }, 15_000, 'the surface after restart');
     expect(again).toMatchObject({ id: 'S:2', seq: 1 });
+  });
+
+  it('reads metric history from the stored surfaces over a time range, sampled past maxPoints', async () => {
+    const N = 300;
+    for (let i = 0; i < N; i++) await pub.publish('surface', exampleSurface({ underlying: 'HIST', ts: BASE_TS + i * 1_000, atm: 0.5 + i / 10_000, id: `H:${i}`, days: [9, 30, 58] }));
+    await pub.flush();
+    const g = await start();
+    await waitFor(async () => ((await fetch(`${g.url}/api/v1/surfaces/HIST`)).status === 200 ? true : undefined), 15_000, 'the HIST surface');
+
+    const some = HistoryBody.parse(await (await fetch(`${g.url}/api/v1/surfaces/HIST/history?from=${iso(BASE_TS + 100_000)}&to=${iso(BASE_TS + 149_000)}`)).json());
+    expect(some.sampled).toBe(false);
+    expect(some.points.map((p) => p.ts)).toEqual(Array.from({ length: 50 }, (_, i) => BASE_TS + (100 + i) * 1_000));
+    expect(some.points[10]!.tenors.find((t) => t.days === 30)!.atmVol).toBeCloseTo(0.5 + 110 / 10_000 + 0.02, 12);
+    expect(some.points[0]!.expiries).toHaveLength(3);
+
+    const sampled = HistoryBody.parse(await (await fetch(`${g.url}/api/v1/surfaces/HIST/history?from=${BASE_TS}&to=${BASE_TS + N * 1_000}&maxPoints=40`)).json());
+    expect(sampled.sampled).toBe(true);
+    expect(sampled.points.length).toBeLessThanOrEqual(40);
+    expect(sampled.points.length).toBeGreaterThan(30);
+    const ts = sampled.points.map((p) => p.ts);
+    expect(ts[0]).toBe(BASE_TS);
+    expect(ts.at(-1)!).toBeGreaterThan(BASE_TS + (N - 20) * 1_000);
+    expect([...ts].sort((a, b) => a - b)).toEqual(ts);
+
+    const bad = await fetch(`${g.url}/api/v1/surfaces/HIST/history?from=${iso(BASE_TS + 1_000)}&to=${iso(BASE_TS)}`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).issues).toEqual([{ param: 'from', message: expect.stringContaining('before to') }]);
+  });
+
+  it('reports the lag of every pipeline consumer and the stream rates in /health and /metrics', async () => {
+    const jsm = await jetstreamManager(nc);
+    await jsm.consumers.add('VS_SURFACE', { durable_name: 'lagtest_all', ack_policy: AckPolicy.Explicit, filter_subject: 'surface.>' });
+    const g = await start({ PIPELINE_POLL_MS: '250' });
+    const lag = await waitFor(async () => {
+      const h = HealthBody.parse(await (await fetch(`${g.url}/health`)).json());
+      return h.consumers?.find((c) => c.consumer === 'lagtest_all');
+    }, 10_000, 'the consumer in /health');
+    expect(lag).toMatchObject({ stream: 'VS_SURFACE', pending: (await jsm.consumers.info('VS_SURFACE', 'lagtest_all')).num_pending });
+    expect(lag.pending).toBeGreaterThan(300);
+    // A message rate appears once a poll sees the stream grow.
+    await pub.publish('surface', exampleSurface({ underlying: 'HIST', ts: BASE_TS + 400_000, id: 'H:rate' }));
+    await pub.flush();
+    await waitFor(async () => {
+      const h = HealthBody.parse(await (await fetch(`${g.url}/health`)).json());
+      return (h.streams?.find((x) => x.stream === 'VS_SURFACE')?.ratePerSec ?? 0) > 0 ? true : undefined;
+    }, 10_000, 'a VS_SURFACE rate');
+    const metrics = await (await fetch(`${g.url}/metrics`)).text();
+    expect(metrics).toMatch(/volstream_consumer_pending\{stream="VS_SURFACE",consumer="lagtest_all"\} \d+/);
+    expect(metrics).toMatch(/volstream_stream_messages_total\{stream="VS_SURFACE"\} \d+/);
+  });
+
+  it('guards REST and the websocket with API keys, and streams a smile as msgpack', async () => {
+    const key = '0123456789abcdef0123';
+    const g = await start({ API_KEYS: `desk:${key}` });
+    const auth = { headers: { Authorization: `Bearer ${key}` } };
+    await waitFor(async () => ((await fetch(`${g.url}/api/v1/surfaces/BTC`, auth)).status === 200 ? true : undefined), 15_000, 'the surface');
+    expect((await fetch(`${g.url}/api/v1/surfaces/BTC`)).status).toBe(401);
+    expect((await fetch(`${g.url}/health`)).status).toBe(200);
+    const ws = `${g.url.replace('http', 'ws')}/ws`;
+    await expect(TestClient.open(ws)).rejects.toThrow('HTTP 401');
+    await expect(TestClient.open(`${ws}?api_key=wrong-wrong-wrong-wrong`)).rejects.toThrow('HTTP 401');
+    await expect(TestClient.open(`${ws}?api_key=${key}&format=xml`)).rejects.toThrow('HTTP 400');
+
+    const body = SurfaceBody.parse(await (await fetch(`${g.url}/api/v1/surfaces/BTC`, auth)).json());
+    const expiry = body.expiries[2]!;
+    const c = await TestClient.open(`${ws}?format=msgpack`, { 'X-API-Key': key });
+    c.send({ op: 'subscribe', channel: 'smile', underlying: 'BTC', expiry: expiry.key });
+    const snap = await c.next((m) => m.type === 'snapshot');
+    expect(snap).toMatchObject({ channel: 'smile', underlying: 'BTC', venue: 'deribit', expiry: expiryToken(expiry.expiryTs), data: { fit: { expiryTs: expiry.expiryTs } } });
+    expect(snap.data.quotes.length).toBeGreaterThan(0);
+    expect(snap.data.curve.iv.length).toBe(101);
+    await pub.publish('surface', exampleSurface({ ts: BASE_TS + 5_000, id: 'S:5', atm: 0.52 }));
+    await pub.flush();
+    const update = await c.next((m) => m.type === 'update');
+    expect(update.seq).toBe(snap.seq + 1);
+    expect(update.data.ts).toBe(BASE_TS + 5_000);
+    expect(c.binaryFrames).toBe(c.messages.length);
+    c.close();
+  });
+
+  it('rate-limits websocket upgrades like requests, per client address without keys', async () => {
+    const g = await start({ RATE_LIMIT_RPS: '0.1', RATE_LIMIT_BURST: '2' });
+    const ws = `${g.url.replace('http', 'ws')}/ws`;
+    const a = await TestClient.open(ws);
+    expect((await fetch(`${g.url}/api/v1/underlyings`)).status).toBe(200);
+    await expect(TestClient.open(ws)).rejects.toThrow('HTTP 429');
+    const refused = await fetch(`${g.url}/api/v1/underlyings`);
+    expect(refused.status).toBe(429);
+    expect(Number(refused.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
+    expect((await fetch(`${g.url}/health`)).status).toBe(200); // liveness is never limited
+    a.close();
   });
 
   it('reports 503 on /health while NATS is down', async () => {

@@ -69,4 +69,39 @@ describe('a websocket client that does not read', () => {
     expect(seqs).toEqual(Array.from({ length: updates }, (_, i) => snap.seq + 1 + i));
     fast.close();
   });
+
+  it('lets a client that fell behind see the gap in seq, ask again, and get a fresh snapshot', async () => {
+    const url = `${gw.url.replace('http', 'ws')}/ws`;
+    const c = await TestClient.open(url);
+    c.send({ op: 'subscribe', channel: 'surface', underlying: 'BTC' });
+    const first = await c.next((m) => m.type === 'snapshot');
+    const conflatedBefore = gw.hub.stats().conflated;
+    c.ws.pause();
+    // Until the kernel's and then the server's buffers fill and updates are conflated; then a
+    // few more, and read again well within the stall bound.
+    for (let i = 0, extra = 0; i < 400 && extra < 5; i++) {
+      push();
+      if (gw.hub.stats().conflated > conflatedBefore) extra++;
+      await new Promise((r) => setImmediate(r));
+    }
+    expect(gw.hub.stats().conflated).toBeGreaterThan(conflatedBefore);
+    c.ws.resume();
+    const latest = store.surface('BTC')!.seq;
+    const last = await c.next((m) => m.type === 'update' && m.seq === latest, 10_000);
+    const seqs = c.messages.filter((m) => m.type === 'snapshot' || m.type === 'update').map((m) => m.seq);
+    expect(seqs[0]).toBe(first.seq);
+    expect(seqs.at(-1)).toBe(last.seq);
+    // The gap: fewer messages than changes, and a jump that says states were skipped.
+    const jumps = seqs.slice(1).map((x, i) => x - seqs[i]!);
+    expect(jumps.some((j) => j > 1)).toBe(true);
+    expect(seqs.length).toBeLessThan(latest - first.seq + 1);
+    // Asking again: a snapshot of the current state.
+    const before = c.messages.length;
+    c.send({ op: 'subscribe', channel: 'surface', underlying: 'BTC' });
+    const again = await c.next((m) => c.messages.indexOf(m) >= before && m.type === 'snapshot');
+    expect(again.seq).toBe(latest);
+    expect(again.data.expiries[0].quotes.length).toBeGreaterThan(50);
+    expect(gw.hub.stats().dropped).toBe(1); // only the client of the first test
+    c.close();
+  });
 });

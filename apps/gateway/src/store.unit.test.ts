@@ -102,4 +102,29 @@ describe('SurfaceStore', () => {
     // Status events alone do not make an underlying appear.
     expect(store.underlyings()).toEqual([]);
   });
+
+  it('counts changes per expiry for the smile channel, once per fit round', () => {
+    const store = new SurfaceStore();
+    const s = exampleSurface();
+    store.apply(s);
+    const e = store.surface('BTC')!;
+    const [a, b] = [s.expiries[0]!.expiryTs, s.expiries[1]!.expiryTs];
+    expect([store.expirySeq(e, a), store.expirySeq(e, b)]).toEqual([1, 1]);
+    // A round: smile fits of some expiries, then the surface with all of them.
+    store.apply(exampleSmile(s, 0, { ts: BASE_TS + 1_000, atmShift: 0.01 }));
+    expect([store.expirySeq(e, a), store.expirySeq(e, b)]).toEqual([2, 1]);
+    store.apply(exampleSurface({ ts: BASE_TS + 1_000 }));
+    expect([store.expirySeq(e, a), store.expirySeq(e, b)]).toEqual([2, 2]);
+  });
+
+  it('lists every instrument with a vol point, by underlying and venue', () => {
+    const store = new SurfaceStore();
+    const d = exampleSurface();
+    const eth = exampleSurface({ underlying: 'ETH', venue: 'okx' });
+    for (const p of [...exampleQuotes(d), ...exampleQuotes(eth)]) store.apply(p);
+    expect(store.quoteUnderlyings()).toEqual(['BTC', 'ETH']);
+    expect([...store.allQuotes({ underlying: 'ETH' })].every((p) => p.venue === 'okx')).toBe(true);
+    expect([...store.allQuotes({ venue: 'okx', underlying: 'BTC' })]).toEqual([]);
+    expect([...store.allQuotes()]).toHaveLength(store.quoteCount());
+  });
 });

@@ -93,8 +93,11 @@ export function surfaceBody(e: VenueEntry): SurfaceBody {
   };
 }
 
+/** Quotes of the live surface: all, none, or the out-of-the-money ones (all but `itm`). */
+export type QuoteSet = boolean | 'otm';
+
 /** Websocket `surface` payload: the surface, each expiry's fitted curve and, unless turned off, its quotes. */
-export function liveSurface(store: SurfaceStore, e: VenueEntry, withQuotes: boolean): LiveSurface {
+export function liveSurface(store: SurfaceStore, e: VenueEntry, withQuotes: QuoteSet): LiveSurface {
   const body = surfaceBody(e);
   const slices = e.surface!.expiries;
   return {
@@ -102,7 +105,8 @@ export function liveSurface(store: SurfaceStore, e: VenueEntry, withQuotes: bool
     expiries: body.expiries.map((x, i) => {
       const slice = slices[i]!;
       const quotes = quotesOf(store, e, slice);
-      return { ...x, curve: curveOf(slice, quotes, LIVE_CURVE_POINTS), ...(withQuotes ? { quotes } : {}) };
+      const shown = withQuotes === 'otm' ? quotes.filter((q) => q.excluded !== 'itm') : quotes;
+      return { ...x, curve: curveOf(slice, quotes, LIVE_CURVE_POINTS), ...(withQuotes ? { quotes: shown } : {}) };
     }),
   };
 }

@@ -15,7 +15,11 @@ import { NON_REPRODUCIBLE, REPLAY_TABLES } from './tables.ts';
 import { syntheticVolPoints } from './testing/index.ts';
 
 const T0 = Date.UTC(2026, 4, 17, 6, 0);
-const points = [...syntheticVolPoints({ startTs: T0, durationMs: 180_000, pointsPerSecond: 40, expiryDays: [3, 10, 40], strikesPerExpiry: 12 })];
+// Two venues, so the live surface worker also fits the composite surface (COMPOSITE defaults on).
+const points = [
+  ...syntheticVolPoints({ startTs: T0, durationMs: 180_000, pointsPerSecond: 30, expiryDays: [3, 10, 40], strikesPerExpiry: 12 }),
+  ...syntheticVolPoints({ venue: 'okx', seed: 8, startTs: T0, durationMs: 180_000, pointsPerSecond: 10, expiryDays: [3, 10, 40], strikesPerExpiry: 8 }),
+].sort((a, b) => a.ts - b.ts);
 const FROM = T0 + 30_000;
 const TO = T0 + 150_000;
 const LIVE = 'svi-qe';
@@ -86,6 +90,8 @@ describe('replay against a real nats-server', () => {
   it('reproduces the live fits of the live fitter exactly (every column but ms)', async () => {
     const db = await openDuck(first.file);
     try {
+      const venues = await queryJson(db.conn, 'SELECT DISTINCT venue FROM live_fits ORDER BY venue');
+      expect(venues.map((v) => v.venue)).toEqual(['composite', 'deribit', 'okx']);
       const match = await queryJson(db.conn, 'SELECT * FROM live_match');
       expect(match).toHaveLength(1);
       const [m] = match;

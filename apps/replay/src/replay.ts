@@ -94,7 +94,9 @@ export async function replay(opts: ReplayOptions): Promise<ReplaySummary> {
   if (!(Number.isFinite(opts.from) && Number.isFinite(opts.to) && opts.from < opts.to)) throw new ReplayOptionsError(`--from must be before --to (got ${opts.from}, ${opts.to})`);
   const { fitters, baseline } = resolveFitters(opts.fitters, opts.baseline);
   const fromStage = opts.fromStage ?? 'md';
-  const settings: ReplaySettings = { ...DEFAULT_SETTINGS, ...opts.settings };
+  const asked: ReplaySettings = { ...DEFAULT_SETTINGS, ...opts.settings };
+  // One venue's data cannot make the composite (as for a live worker whose SHARE takes one venue).
+  const settings: ReplaySettings = opts.venue !== undefined ? { ...asked, composite: 'off' } : asked;
   const graceMs = opts.graceMs ?? Math.max(60_000, 5 * settings.fitIntervalMs);
   const stream = STREAM_NAMES[fromStage];
   const share = { venue: opts.venue, underlying: opts.underlying };

@@ -5,7 +5,22 @@ import { listFitters } from '@volstream/svi';
 
 describe('parseSurfaceConfig', () => {
   it('has defaults', () => {
-    expect(parseSurfaceConfig({})).toMatchObject({ FITTER: 'svi-qe', FIT_INTERVAL_MS: 1_000, MIN_POINTS: 6, NATS_URL: 'nats://127.0.0.1:4222' });
+    expect(parseSurfaceConfig({})).toMatchObject({ FITTER: 'svi-qe', FIT_INTERVAL_MS: 1_000, MIN_POINTS: 6, NATS_URL: 'nats://127.0.0.1:4222', COMPOSITE: 'also' });
+  });
+
+  it('fits the composite by default unless SHARE takes one venue', () => {
+    expect(parseSurfaceConfig({ SHARE: '*.BTC' }).COMPOSITE).toBe('also');
+    expect(parseSurfaceConfig({ SHARE: '>' }).COMPOSITE).toBe('also');
+    expect(parseSurfaceConfig({ SHARE: 'deribit' }).COMPOSITE).toBe('off');
+    expect(parseSurfaceConfig({ SHARE: 'deribit.BTC', COMPOSITE: '0' }).COMPOSITE).toBe('off');
+    expect(parseSurfaceConfig({ SHARE: '*.ETH', COMPOSITE: 'only' }).COMPOSITE).toBe('only');
+    expect(parseSurfaceConfig({ COMPOSITE: 'no' }).COMPOSITE).toBe('off');
+  });
+
+  it('refuses a composite on a one-venue share, and names a bad COMPOSITE', () => {
+    expect(() => parseSurfaceConfig({ SHARE: 'deribit.BTC', COMPOSITE: '1' })).toThrow(ConfigError);
+    expect(() => parseSurfaceConfig({ SHARE: 'deribit.BTC', COMPOSITE: '1' })).toThrow(/COMPOSITE: .*SHARE=deribit\.BTC.*\*\.BTC/);
+    expect(() => parseSurfaceConfig({ COMPOSITE: 'maybe' })).toThrow(/COMPOSITE: must be one of .*only \(got "maybe"\)/);
   });
 
   it('stops on an unknown fitter, naming FITTER and the known fitters', () => {

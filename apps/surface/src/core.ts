@@ -1,9 +1,10 @@
-import { eventId, type SmileFit, type SmileSlice, type Status, type Surface, type SurfaceEvent, type VolEvent, type VolPoint } from '@volstream/events';
+import { COMPOSITE_VENUE, eventId, type SmileFit, type SmileSlice, type Status, type Surface, type SurfaceEvent, type VolEvent, type VolPoint } from '@volstream/events';
 import type { Core } from '@volstream/runtime';
 import { yearsToExpiry } from '@volstream/vol';
 import { checkCalendar, DEFAULT_TENOR_DAYS, fixedTenors, linspace, volIndex30d, type KGrid, type SurfaceExpiryInput } from '@volstream/svi';
 import type { SurfaceFitter } from './fitter.ts';
-import { otmQuotes } from './quotes.ts';
+import { otmQuotes, type StoredPoint } from './quotes.ts';
+import { COMPOSITE_MIN_VENUES, compositePoints } from './composite.ts';
 import { acceptFit } from './slice.ts';
 import {
   emptyState, expiryKey, fromSnapshot, groupKey, isSurfaceSnapshot, toSnapshot,
@@ -25,6 +26,11 @@ export type SurfaceCoreOptions = {
   minTMs?: number;
   /** Wall clock for `diagnostics.ms` only, the one field not reproducible on replay (default: none, ms = 0). */
   clock?: () => number;
+  /** Also fit a composite surface per underlying from every venue's quotes, published with venue
+   * `composite` (composite.ts; default false). Needs every venue of the underlying in the input. */
+  composite?: boolean;
+  /** Fit each venue's own surface (default true); false with `composite` fits the composite only. */
+  venueSurfaces?: boolean;
 };
 
 /** The input whose arrival triggered a fit round. */
@@ -43,6 +49,13 @@ type Candidate = { exp: ExpiryState; input: SurfaceExpiryInput };
  * with every current expiry (the last good fit of unchanged ones), fixed tenors and the 30-day
  * index. Nothing is fitted between boundaries.
  *
+ * With `composite`, each underlying also has a (composite, underlying) group, fitted the same
+ * way on the same boundaries (its clock is moved by every venue's input of the underlying, right
+ * after the venue's own group): an expiry is refitted when a point of any venue arrived for it,
+ * from the best bid and ask IV across venues per strike (`compositePoints`). It is fitted only
+ * once the underlying has quotes of ≥ 2 venues: with one it would repeat that venue's fit.
+ * Inputs that claim the venue `composite` are dropped.
+ *
  * Pure and deterministic (time is the events' ts, ids derive from fit times), except
  * `diagnostics.ms`, which only the injected clock feeds.
  */
@@ -52,32 +65,47 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
   const minPoints = options.minPoints ?? DEFAULT_MIN_POINTS;
   const minTMs = options.minTMs ?? DEFAULT_MIN_T_MS;
   const clock = options.clock ?? (() => 0);
+  const composite = options.composite ?? false;
+  const venueSurfaces = options.venueSurfaces ?? true;
   if (!(Number.isInteger(fitIntervalMs) && fitIntervalMs > 0)) throw new RangeError(`fitIntervalMs must be a positive integer (ms), got ${fitIntervalMs}`);
+  if (!venueSurfaces && !composite) throw new RangeError('venueSurfaces: false needs composite: true (nothing would be fitted)');
   const s: SurfaceState = state === undefined ? emptyState() : isSurfaceSnapshot(state) ? fromSnapshot(state) : invalidState(state);
   const ref = { name: fitter.name, version: fitter.version };
   const nextBoundary = (ts: number) => (Math.floor(ts / fitIntervalMs) + 1) * fitIntervalMs;
 
   function apply(e: VolEvent): SurfaceEvent[] {
     if (e.type === 'status') return [e];
-    const gk = groupKey(e.venue, e.underlying);
-    let g = s.groups.get(gk);
-    let out: SurfaceEvent[] = [];
-    if (!g) {
-      g = { venue: e.venue, underlying: e.underlying, nextFitTs: nextBoundary(e.ts), expiries: new Set() };
-      s.groups.set(gk, g);
-    } else if (e.ts >= g.nextFitTs) {
-      out = fitRound(g, g.nextFitTs, e);
-      g.nextFitTs = nextBoundary(e.ts);
-    }
-    addPoint(g, e);
+    // Reserved for the composite: a venue's own points never mix into its state.
+    if (e.venue === COMPOSITE_VENUE) return [];
+    const out: SurfaceEvent[] = [];
+    const g = advance(e.venue, e, venueSurfaces ? fitRound : forgetExpired, out);
+    if (composite) advance(COMPOSITE_VENUE, e, compositeRound, out);
+    if (addPoint(g, e) && composite) touchComposite(e);
     return out;
   }
 
-  function addPoint(g: GroupState, p: VolPoint): void {
+  /** The group of (venue, e.underlying), first running its round at the boundary e.ts reached. */
+  function advance(venue: string, e: VolPoint, round: (g: GroupState, fitTs: number, cause: Cause) => SurfaceEvent[], out: SurfaceEvent[]): GroupState {
+    const gk = groupKey(venue, e.underlying);
+    const g = s.groups.get(gk);
+    if (!g) {
+      const created: GroupState = { venue, underlying: e.underlying, nextFitTs: nextBoundary(e.ts), expiries: new Set() };
+      s.groups.set(gk, created);
+      return created;
+    }
+    if (e.ts >= g.nextFitTs) {
+      out.push(...round(g, g.nextFitTs, e));
+      g.nextFitTs = nextBoundary(e.ts);
+    }
+    return g;
+  }
+
+  /** Whether the point was kept (not for an expiry that had ended before it was first seen). */
+  function addPoint(g: GroupState, p: VolPoint): boolean {
     const key = expiryKey(p.venue, p.underlying, p.expiryTs);
     let exp = s.expiries.get(key);
     if (!exp) {
-      if (p.ts >= p.expiryTs) return;
+      if (p.ts >= p.expiryTs) return false;
       exp = { venue: p.venue, underlying: p.underlying, expiryTs: p.expiryTs, forward: p.forward, lastRecvTs: p.recvTs, points: new Map(), changed: false, last: null };
       s.expiries.set(key, exp);
       g.expiries.add(key);
@@ -87,6 +115,43 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
     exp.forward = p.forward;
     exp.lastRecvTs = p.recvTs;
     exp.changed = true;
+    return true;
+  }
+
+  /** Marks the composite expiry of a venue's point changed. It keeps no points of its own: they
+   * are merged from the venues' expiries at fit time, so nothing is stored twice. */
+  function touchComposite(p: VolPoint): void {
+    const key = expiryKey(COMPOSITE_VENUE, p.underlying, p.expiryTs);
+    let exp = s.expiries.get(key);
+    if (!exp) {
+      exp = { venue: COMPOSITE_VENUE, underlying: p.underlying, expiryTs: p.expiryTs, forward: p.forward, lastRecvTs: p.recvTs, points: new Map(), changed: false, last: null };
+      s.expiries.set(key, exp);
+      s.groups.get(groupKey(COMPOSITE_VENUE, p.underlying))!.expiries.add(key);
+    }
+    exp.lastRecvTs = p.recvTs;
+    exp.changed = true;
+  }
+
+  /** Venues with a group of the underlying, in name order. */
+  function venuesOf(underlying: string): string[] {
+    const out: string[] = [];
+    for (const g of s.groups.values()) if (g.underlying === underlying && g.venue !== COMPOSITE_VENUE) out.push(g.venue);
+    return out.sort();
+  }
+
+  /** Until a second venue quotes the underlying, its composite expiries wait (still changed). */
+  function compositeRound(g: GroupState, fitTs: number, cause: Cause): SurfaceEvent[] {
+    return venuesOf(g.underlying).length < COMPOSITE_MIN_VENUES ? forgetExpired(g, fitTs) : fitRound(g, fitTs, cause);
+  }
+
+  /** A round without a fit (that group's surfaces are not wanted): only forgets ended expiries. */
+  function forgetExpired(g: GroupState, fitTs: number): SurfaceEvent[] {
+    for (const key of [...g.expiries]) {
+      if (s.expiries.get(key)!.expiryTs > fitTs) continue;
+      s.expiries.delete(key);
+      g.expiries.delete(key);
+    }
+    return [];
   }
 
   function fitRound(g: GroupState, fitTs: number, cause: Cause): SurfaceEvent[] {
@@ -140,9 +205,21 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
 
   /** The fit input of an expiry at the fit time, or null with fewer than minPoints usable quotes. */
   function candidate(exp: ExpiryState, fitTs: number): Candidate | null {
+    const src = exp.venue === COMPOSITE_VENUE ? compositeSource(exp) : { forward: exp.forward, points: exp.points.values() };
+    if (!src) return null;
+    exp.forward = src.forward;
     const t = yearsToExpiry({ expiryTs: exp.expiryTs, ts: fitTs });
-    const quotes = otmQuotes({ points: exp.points.values(), forward: exp.forward, t });
-    return quotes.length < minPoints ? null : { exp, input: { expiryTs: exp.expiryTs, t, forward: exp.forward, quotes } };
+    const quotes = otmQuotes({ points: src.points, forward: src.forward, t });
+    return quotes.length < minPoints ? null : { exp, input: { expiryTs: exp.expiryTs, t, forward: src.forward, quotes } };
+  }
+
+  /** The composite quotes of an expiry from the venues' current points of it. */
+  function compositeSource(exp: ExpiryState): { forward: number; points: Iterable<StoredPoint> } | null {
+    const venues = venuesOf(exp.underlying).flatMap((venue) => {
+      const v = s.expiries.get(expiryKey(venue, exp.underlying, exp.expiryTs));
+      return v && v.points.size > 0 ? [{ venue, forward: v.forward, points: v.points.values() }] : [];
+    });
+    return compositePoints(venues);
   }
 
   /** One fitter call over the candidates (warm-started from their last fits), each answer checked. */

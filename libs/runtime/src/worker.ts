@@ -19,7 +19,7 @@ export type WorkerOptions<In, Out extends AnyEvent> = {
   batchSize?: number;
   /** Save a checkpoint at most this often (ms of wall time). */
   checkpointEveryMs?: number;
-  /** Call the core's flush after the input has been idle this long (ms). */
+  /** After the input has been idle this long (ms): the core's flush, a commit and a checkpoint. */
   idleFlushMs?: number;
   maxInFlight?: number;
   log?: Logger;
@@ -154,14 +154,16 @@ export async function runWorker<In, Out extends AnyEvent>(opts: WorkerOptions<In
       stats.coreMs += performance.now() - t0;
       await emit(outs);
     }
-    if (pending === 0 || uncommitted >= batchSize) await commit();
+    // getPending() can dip below zero (it subtracts the iterator's internal status entries).
+    if (pending <= 0 || uncommitted >= batchSize) await commit();
   };
 
+  // When the input goes quiet: emit what the core holds back, commit and checkpoint.
   const idleTimer = setInterval(() => {
-    if (flushedSinceInput || stopping || !core.flush || Date.now() - lastInputAt < idleFlushMs) return;
+    if (flushedSinceInput || stopping || Date.now() - lastInputAt < idleFlushMs) return;
     flushedSinceInput = true;
     void serial(async () => {
-      await emit(core.flush!());
+      if (core.flush) await emit(core.flush());
       await commit(true);
     }).catch((err) => log.error('idle flush failed', { err: String(err) }));
   }, Math.min(500, idleFlushMs));

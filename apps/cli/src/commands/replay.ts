@@ -34,7 +34,8 @@ winners, fit_pairs, live_vs_replay, live_match (see docs/research.md).
 Ctrl-C stops cleanly: the file is finished with status 'interrupted' (twice: quit at once).
 
 Environment: NATS_URL (nats://127.0.0.1:4222) and the live settings the cores must share with
-the live apps: VOL_REPRICE_MS, FIT_INTERVAL_MS, MIN_POINTS (their defaults unless set).`;
+the live apps: VOL_REPRICE_MS, FIT_INTERVAL_MS, MIN_POINTS, COMPOSITE (their defaults unless
+set; no composite surface with --venue).`;
 
 /** `2026-05-17`, `2026-05-17T06:00`, `...Z` or with an offset: UTC unless the text says otherwise. */
 export function parseIsoTime(flag: string, s: string | undefined): number {
@@ -81,6 +82,13 @@ export async function replayCommand(argv: string[], io: Io, deps: ReplayDeps = {
   const { NATS_URL } = parseEnv(ReplayEnv, vars);
 
   const lib = await import('@volstream/replay');
+  const fitters = values.fitters.split(',').map((f) => f.trim()).filter(Boolean);
+  try {
+    lib.resolveFitters(fitters, values.baseline);
+  } catch (err) {
+    if (err instanceof lib.ReplayOptionsError) throw bad(err.message);
+    throw err;
+  }
   const run = deps.replay ?? lib.replay;
   const settings = lib.settingsFromEnv(vars);
   const progress = deps.progress ?? { write: (s: string) => process.stderr.write(s), isTTY: Boolean(process.stderr.isTTY) };
@@ -96,7 +104,7 @@ export async function replayCommand(argv: string[], io: Io, deps: ReplayDeps = {
   let lastLine = 0;
   try {
     const summary = await run({
-      natsUrl: NATS_URL, underlying: values.underlying, venue: values.venue, from, to, fitters: values.fitters.split(',').map((s) => s.trim()).filter(Boolean),
+      natsUrl: NATS_URL, underlying: values.underlying, venue: values.venue, from, to, fitters,
       baseline: values.baseline, fromStage: stage, outDir: values.out, parquet: !values['skip-parquet'], residualsEveryMs, settings, signal: abort.signal,
       onProgress: (p) => {
         const line = lib.formatProgress(p);
@@ -128,10 +136,19 @@ export async function summaryLines(s: import('@volstream/replay').ReplaySummary,
     for (const m of await lib.queryJson(db.conn, 'SELECT * FROM live_match')) {
       out.push(`  live ${m.fitter}: ${m.identical}/${m.live_fits} live fits reproduced exactly${Number(m.replayed) > Number(m.identical) ? ` (max parameter difference ${fmt(m.max_param_diff)})` : ''}`);
     }
-    const winners = await lib.queryJson(db.conn, "SELECT metric, better, winner, winner_value, baseline_value FROM winners WHERE dimension = 'overall' ORDER BY metric");
-    if (s.fitters.length > 1 && winners.length) {
-      out.push('winners (overall; per bucket: SELECT * FROM winners):');
-      for (const w of winners) out.push(`  ${String(w.metric).padEnd(16)} ${String(w.winner).padEnd(16)} ${fmt(w.winner_value).padStart(10)}  (baseline ${fmt(w.baseline_value)}, ${w.better} is better)`);
+    if (s.fitters.length > 1) {
+      // The fitters side by side over the whole run, the baseline first, and the winner.
+      const values = await lib.queryJson(db.conn, "SELECT metric, fitter, value FROM compare_long WHERE dimension = 'overall'");
+      const winners = await lib.queryJson(db.conn, "SELECT metric, better, winner FROM winners WHERE dimension = 'overall' ORDER BY metric");
+      const cols = [s.baseline, ...s.fitters.filter((f) => f !== s.baseline)];
+      const w = Math.max(10, ...cols.map((c) => c.length + 1));
+      out.push(`overall (per expiry, moneyness and hour: SELECT * FROM winners):`);
+      out.push(`  ${'metric'.padEnd(18)} ${'better'.padEnd(7)} ${cols.map((c, i) => `${c}${i === 0 ? '*' : ''}`.padStart(w)).join(' ')}  winner`);
+      for (const row of winners) {
+        const cells = cols.map((c) => fmt(values.find((v) => v.metric === row.metric && v.fitter === c)?.value).padStart(w));
+        out.push(`  ${String(row.metric).padEnd(18)} ${String(row.better).padEnd(7)} ${cells.join(' ')}  ${row.winner}`);
+      }
+      out.push('  (* baseline; errors in vol points, shares 0..1, ms per fit)');
     }
   } finally {
     db.close();

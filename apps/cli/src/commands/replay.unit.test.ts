@@ -37,6 +37,8 @@ describe('volstream replay', () => {
     await expect(replayCommand([...base, '--from-stage', 'book'], collect().io)).rejects.toThrow(/--from-stage: md or vol/);
     await expect(replayCommand([...base.slice(0, 4), '--to', '2026-05-16', ...base.slice(6)], collect().io)).rejects.toThrow(/--from must be before --to/);
     await expect(replayCommand([...base, '--residuals-every-ms', '-1'], collect().io)).rejects.toThrow(/--residuals-every-ms/);
+    await expect(replayCommand([...base.slice(0, 6), '--fitters', 'nope', ...base.slice(8)], collect().io)).rejects.toThrow(/--fitters: unknown fitter "nope"/);
+    await expect(replayCommand([...base, '--baseline', 'essvi'], collect().io)).rejects.toThrow(/--baseline: essvi@1 is not among --fitters/);
   });
 
   it('passes the options and the live settings to the replay, shows progress, prints a summary', async () => {

@@ -15,7 +15,9 @@ its own process with prefixed logs, restarted when it crashes. Ctrl-C stops ever
 
 Options:
   --venues LIST   sim (default: the built-in simulated Deribit venue, no internet needed) or
-                  live venues, comma-separated: deribit
+                  live venues, comma-separated: deribit, okx, bybit, binance (e.g.
+                  --venues deribit,okx); the surface stage then also fits the composite surface
+                  of each underlying from all of them (venue "composite")
   -h, --help      this text
 
 Environment (validated at start; a bad value stops start-up naming the variable):
@@ -23,7 +25,20 @@ Environment (validated at start; a bad value stops start-up naming the variable)
   PORT            gateway HTTP port, 8080
   SIM_PORT        simulated venue port, 8090
   DATA_DIR        JetStream store of a nats-server started here, .data (sim data apart in .data/sim)
+  VENUES          as --venues (the option wins)
+  DERIBIT_WS_URL  Deribit websocket for a live run, wss://www.deribit.com/ws/api/v2
+  OKX_WS_URL, BYBIT_WS_URL, BINANCE_WS_URL
+                  the other venues' websockets, passed to the connector when set (else its defaults)
   Every app reads its own variables too; see README.md.`;
+
+/** Live venues the connector runs, each with the variable of its websocket URL. */
+const LIVE_VENUES = { deribit: 'DERIBIT_WS_URL', okx: 'OKX_WS_URL', bybit: 'BYBIT_WS_URL', binance: 'BINANCE_WS_URL' } as const;
+type LiveVenue = keyof typeof LIVE_VENUES;
+
+/** An optional websocket URL: unset lets the connector apply its own default. */
+const wsUrl = z.string().refine((s) => {
+  try { return ['ws:', 'wss:'].includes(new URL(s).protocol); } catch { return false; }
+}, 'must be a URL with scheme ws or wss');
 
 const StartEnv = z.object({
   NATS_URL: env.url('nats://127.0.0.1:4222', ['nats']),
@@ -31,20 +46,43 @@ const StartEnv = z.object({
   SIM_PORT: env.port(8090),
   DATA_DIR: z.string().default('.data'),
   VENUES: env.list(['sim']),
+  // The connector's own default is the simulated venue: a live start names the real one.
   DERIBIT_WS_URL: env.url('wss://www.deribit.com/ws/api/v2', ['ws', 'wss']),
+  OKX_WS_URL: wsUrl.optional(),
+  BYBIT_WS_URL: wsUrl.optional(),
+  BINANCE_WS_URL: wsUrl.optional(),
 });
+type StartConfig = z.infer<typeof StartEnv>;
 
-const LIVE_VENUES = ['deribit'];
+/**
+ * What the connector is told for the chosen venues: VENUES, and each live venue's URL variable
+ * (Deribit's always, the others' when set). `sim` is the simulated venue on SIM_PORT standing in
+ * for deribit.
+ * @throws ConfigError for an unknown venue, or sim mixed with live venues
+ */
+export function connectorEnv(cfg: Pick<StartConfig, 'VENUES' | 'SIM_PORT' | `${Uppercase<LiveVenue>}_WS_URL`>): Record<string, string> {
+  const sim = cfg.VENUES.includes('sim');
+  const live = cfg.VENUES.filter((v) => v !== 'sim');
+  const unknown = live.filter((v) => !(v in LIVE_VENUES));
+  if (unknown.length) throw new ConfigError(`Invalid configuration:\n  VENUES (--venues): unknown venue ${unknown.join(', ')}; known: sim, ${Object.keys(LIVE_VENUES).join(', ')}`);
+  if (sim && live.length) throw new ConfigError('Invalid configuration:\n  VENUES (--venues): the simulated venue stands in for deribit; run either sim or live venues');
+  if (sim) return { VENUES: 'deribit', DERIBIT_WS_URL: `ws://127.0.0.1:${cfg.SIM_PORT}/ws/api/v2` };
+  const out: Record<string, string> = { VENUES: [...new Set(live)].join(',') };
+  for (const v of live as LiveVenue[]) {
+    const name = LIVE_VENUES[v];
+    const url = cfg[name];
+    if (url !== undefined) out[name] = url;
+  }
+  return out;
+}
 
 export async function startCommand(argv: string[], io: Io): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { venues: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
   if (values.help) { io.stdout(START_HELP); return 0; }
   const cfg = parseEnv(StartEnv, { ...process.env, ...(values.venues ? { VENUES: values.venues } : {}) });
+  const venues = connectorEnv(cfg);
   const sim = cfg.VENUES.includes('sim');
   const live = cfg.VENUES.filter((v) => v !== 'sim');
-  const unknown = live.filter((v) => !LIVE_VENUES.includes(v));
-  if (unknown.length) throw new ConfigError(`Invalid configuration:\n  VENUES (--venues): unknown venue ${unknown.join(', ')}; known: sim, ${LIVE_VENUES.join(', ')}`);
-  if (sim && live.length) throw new ConfigError('Invalid configuration:\n  VENUES (--venues): the simulated venue stands in for deribit; run either sim or live venues');
 
   const log = (l: string) => io.stdout(l);
   let nats: Awaited<ReturnType<typeof startLocalNats>> | undefined;
@@ -66,8 +104,7 @@ export async function startCommand(argv: string[], io: Io): Promise<number> {
     NATS_URL: cfg.NATS_URL,
     PORT: String(cfg.PORT),
     SIM_PORT: String(cfg.SIM_PORT),
-    VENUES: sim ? 'deribit' : live.join(','),
-    DERIBIT_WS_URL: sim ? `ws://127.0.0.1:${cfg.SIM_PORT}/ws/api/v2` : cfg.DERIBIT_WS_URL,
+    ...venues,
   };
   const order: AppName[] = [...(sim ? (['sim'] as const) : []), 'gateway', 'surface', 'vol', 'book', 'connector'];
   const apps: AppProcess[] = order.map((name) => superviseApp(name, { env: childEnv, write: log }));

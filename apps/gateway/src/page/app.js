@@ -120,7 +120,8 @@ function send(msg) {
 }
 
 function subscribeMsg(op, sub) {
-  return { op, channel: 'surface', underlying: sub.underlying, ...(sub.venue ? { venue: sub.venue } : {}) };
+  // Out-of-the-money quotes only: the smiles draw those (the fit uses nothing else).
+  return { op, channel: 'surface', underlying: sub.underlying, ...(sub.venue ? { venue: sub.venue } : {}), ...(op === 'subscribe' ? { quotes: 'otm' } : {}) };
 }
 
 function changeSubscription() {
@@ -228,6 +229,12 @@ function render() {
   if (!s) return;
   const t0 = performance.now();
   els.empty.hidden = true;
+  if (!document.body.classList.contains('has-data')) {
+    document.body.classList.add('has-data');
+    term.resize();
+    rrbf.resize();
+    histChart.resize();
+  }
   const now = Date.now();
   els.meta.textContent = `${s.venue} · fit ${new Date(s.ts).toISOString().slice(11, 19)} UTC · seq ${s.seq}${state.gaps ? ` · ${state.gaps} skipped` : ''}`;
   renderCards(s, now);

@@ -66,7 +66,7 @@ export function renderQuotes(dl, s, stats) {
     }
   }
   kv(dl, [
-    ['Quotes', String(total)],
+    ['Out-of-the-money quotes', String(total)],
     ['In the fit', String(inFit)],
     ['Left out', Object.entries(out).sort((a, b) => b[1] - a[1]).map(([k, n]) => `${k} ${n}`).join(', ') || 'none'],
     ['Without any IV', String(noIv)],

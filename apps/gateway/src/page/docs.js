@@ -58,7 +58,7 @@ function operation(path, method, op, doc) {
     el('tbody', {}, ...Object.entries(op.responses ?? {}).map(([code, r]) => {
       const content = r.content ?? {};
       const [type] = Object.keys(content);
-      return el('tr', {}, el('td', { textContent: code }), el('td', { textContent: r.description ?? '' }), el('td', {}, type ? schemaLink(content[type].schema) : ''));
+      return el('tr', {}, el('td', { textContent: code }), el('td', {}, ...inline(r.description ?? '')), el('td', {}, type ? schemaLink(content[type].schema) : ''));
     }))));
 
   // Try it: a field per parameter, prefilled with its example.

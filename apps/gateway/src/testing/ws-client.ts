@@ -1,20 +1,28 @@
+import { decode } from '@msgpack/msgpack';
 import { WebSocket } from 'ws';
 
-/** A websocket test client that records server messages and waits for the one it needs. */
+/** A websocket test client that records server messages (JSON text or msgpack binary) and waits for the one it needs. */
 export class TestClient {
   readonly messages: any[] = [];
+  /** Frames that arrived as binary (msgpack). */
+  binaryFrames = 0;
   private waiters: { match: (m: any) => boolean; resolve: (m: any) => void }[] = [];
   private constructor(readonly ws: WebSocket) {
-    ws.on('message', (data) => {
-      const m = JSON.parse(String(data));
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.binaryFrames++;
+      const m = isBinary ? decode(data as Buffer) as any : JSON.parse(String(data));
       this.messages.push(m);
       this.waiters = this.waiters.filter((w) => (w.match(m) ? (w.resolve(m), false) : true));
     });
   }
 
-  static async open(url: string): Promise<TestClient> {
-    const ws = new WebSocket(url);
-    await new Promise<void>((resolve, reject) => { ws.once('open', () => resolve()); ws.once('error', reject); });
+  static async open(url: string, headers: Record<string, string> = {}): Promise<TestClient> {
+    const ws = new WebSocket(url, { headers });
+    await new Promise<void>((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('error', reject);
+      ws.once('unexpected-response', (_req, res) => reject(new Error(`HTTP ${res.statusCode}`)));
+    });
     return new TestClient(ws);
   }
 

@@ -3,7 +3,7 @@ import { COMPOSITE_VENUE, expiryToken } from '@volstream/events';
 import type { Logger } from '@volstream/runtime';
 import type { WsLimits } from '../config.ts';
 import type { StoreChange, SurfaceStore, VenueEntry } from '../store.ts';
-import { findExpiry, liveSurface, metricsBody, smileBody } from '../views.ts';
+import { findExpiry, liveSurface, metricsBody, smileBody, type QuoteSet } from '../views.ts';
 import { CHANNELS, PROTOCOL_VERSION, parseClientMessage, type Channel, type Format, type ServerMessage, type Subscribe, type Unsubscribe } from './protocol.ts';
 
 /** The little the hub needs of a websocket; `ws` sockets and test fakes both fit. */
@@ -40,7 +40,7 @@ type Sub = {
   venue: string | undefined;
   /** smile channel: the expiry token as asked (YYYYMMDD, ISO, …). */
   expiry: string | undefined;
-  quotes: boolean;
+  quotes: QuoteSet;
   /** Venue and channel seq of the last snapshot or update sent. */
   sentVenue: string | undefined;
   sentSeq: number | undefined;
@@ -56,9 +56,17 @@ type Client = {
   /** When the client's buffer first went above the conflation bound (hub clock). */
   slowSince: number | undefined;
   open: boolean;
+  /** Token bucket of client requests (each subscribe builds a snapshot, so they are not free). */
+  tokens: number;
+  tokensAt: number;
 };
 
-export type HubLimits = Pick<WsLimits, 'conflateBytes' | 'dropBytes' | 'stallMs'> & { heartbeatMs: number; maxSubscriptions?: number };
+export type HubLimits = Pick<WsLimits, 'conflateBytes' | 'dropBytes' | 'stallMs'> & {
+  heartbeatMs: number;
+  maxSubscriptions?: number;
+  /** Client requests per second per connection, and the burst above it (default 10/s, 40). */
+  requestRate?: { rps: number; burst: number };
+};
 
 const subKey = (m: { channel: Channel; underlying: string; venue?: string | undefined; expiry?: string | undefined }) =>
   `${m.channel}|${m.underlying}|${m.venue ?? '*'}|${m.expiry ?? ''}`;
@@ -94,7 +102,7 @@ export class StreamHub {
   ) {}
 
   connect(sock: ClientSocket, format: Format = 'json'): ClientHandle {
-    const client: Client = { id: this.nextId++, sock, format, subs: new Map(), slowSince: undefined, open: true };
+    const client: Client = { id: this.nextId++, sock, format, subs: new Map(), slowSince: undefined, open: true, tokens: this.requestRate.burst, tokensAt: this.now() };
     this.clients.add(client);
     this.control(client, { type: 'hello', protocol: PROTOCOL_VERSION, channels: CHANNELS, format, heartbeatMs: this.limits.heartbeatMs });
     return {
@@ -170,7 +178,17 @@ export class StreamHub {
     this.clients.clear();
   }
 
+  private get requestRate() {
+    return this.limits.requestRate ?? { rps: 10, burst: 40 };
+  }
+
   private onMessage(client: Client, frame: string | Uint8Array): void {
+    const { rps, burst } = this.requestRate;
+    const t = this.now();
+    client.tokens = Math.min(burst, client.tokens + ((t - client.tokensAt) / 1_000) * rps);
+    client.tokensAt = t;
+    if (client.tokens < 1) return this.control(client, { type: 'error', message: `too many requests: at most ${rps} per second (burst ${burst}); this one was ignored` });
+    client.tokens -= 1;
     const r = parseClientMessage(frame);
     if (!r.ok) return this.control(client, { type: 'error', message: r.message });
     if (r.msg.op === 'subscribe') this.subscribe(client, r.msg);

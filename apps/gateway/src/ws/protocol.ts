@@ -10,7 +10,7 @@ import { EXPIRY_RE } from '../api/schemas.ts';
 // `?api_key=` (browsers cannot set headers on a websocket) or an Authorization/X-API-Key header.
 //
 // client -> server
-//   {"op":"subscribe","channel":"surface","underlying":"BTC","venue"?:"deribit","quotes"?:true}
+//   {"op":"subscribe","channel":"surface","underlying":"BTC","venue"?:"deribit","quotes"?:true|false|"otm"}
 //   {"op":"subscribe","channel":"smile","underlying":"BTC","venue"?:"deribit","expiry":"20261127"}
 //   {"op":"subscribe","channel":"metrics","underlying":"BTC","venue"?:"deribit"}
 //   {"op":"unsubscribe","channel":…,"underlying":…,"venue"?:…,"expiry"?:…}   (as subscribed)
@@ -51,8 +51,9 @@ export const Subscribe = z.object({
   venue: token.optional(),
   /** smile channel: the expiry, as in REST URLs. */
   expiry: expiry.optional(),
-  /** surface channel: include each expiry's current quotes (default true). */
-  quotes: z.boolean().optional(),
+  /** surface channel: each expiry's current quotes: all (true, the default), none (false), or
+   *  only the out-of-the-money ones the fit draws from ("otm", half the bytes). */
+  quotes: z.union([z.boolean(), z.literal('otm')]).optional(),
 }).strict().superRefine(expiryRule);
 export type Subscribe = z.infer<typeof Subscribe>;
 

@@ -3,10 +3,11 @@ import {
   SCHEMA_VERSION, TOKEN_RE, eventId,
   type BookDelta, type BookSnapshot, type FuturePrice, type IndexPrice, type InstrumentDef, type Level, type MdEvent, type OptionTicker,
 } from '@volstream/events';
-import type { MapResult } from '../../venue.ts';
+import type { InstrumentInfo, MapResult } from '../../venue.ts';
+import type { RegistryContext } from '../../session/pipeline.ts';
 import { isDeribitCombo, parseDeribitName } from './instrument-name.ts';
 import {
-  BookDataRaw, EnvelopeRaw, GroupedBookDataRaw, HeartbeatParamsRaw, IndexDataRaw, InstrumentRaw, LooksLikeInstrument,
+  BookDataRaw, EnvelopeRaw, GroupedBookDataRaw, HeartbeatParamsRaw, IndexDataRaw, InstrumentRaw, InstrumentStateRaw, LooksLikeInstrument,
   MAX_TS, MIN_TS, OrderBookResultRaw, SubscriptionParamsRaw, TickerDataRaw,
   type EnvelopeRaw as Envelope, type InstrumentRaw as RawInstrument, type TickerDataRaw as RawTicker,
 } from './raw.ts';
@@ -19,22 +20,29 @@ import {
 
 export const VENUE = 'deribit';
 
-/** What the connector knows of an instrument from `public/get_instruments`. */
-export type InstrumentInfo = { kind: 'option' | 'future' | 'perpetual'; underlying: string; expiryTs?: number | undefined };
+export type { InstrumentInfo };
 
-export type DeribitContext = {
-  /** Registry filled from get_instruments; names not in it are parsed instead. */
-  instruments: ReadonlyMap<string, InstrumentInfo>;
+export type DeribitContext = RegistryContext & {
   /** Method of an outstanding request id, to read its answer (else the answer's shape decides). */
   methodOf?: (id: number) => string | undefined;
 };
+
+/**
+ * Lifecycle states after which an instrument never trades again (Deribit market model:
+ * "Delivered … will never become tradeable again"; `terminated` seen on instrument.state).
+ * `settled` ends an instrument only at its expiry (see mapInstrumentState).
+ */
+const ENDED_STATES = new Set(['closed', 'terminated', 'delivered', 'deactivated', 'archivized']);
+const LISTED_STATES = new Set(['created', 'started', 'open']);
 
 /** Signals for the session adapter; none of them is market data. */
 export type DeribitControl =
   | { kind: 'heartbeat' }
   | { kind: 'test_request' }
   | { kind: 'notification'; channel: string; ignored?: string }
-  | { kind: 'result'; id: number | undefined; method: string | undefined; channels?: string[]; ignored?: string }
+  | { kind: 'result'; id: number | undefined; method: string | undefined; channels?: string[]; priceIndexes?: string[]; ignored?: string }
+  /** instrument.state: a listing appeared (`listed`), ended (`ended`) or changed otherwise. */
+  | { kind: 'instrument_state'; instrument: string; state: string; change: 'listed' | 'ended' | 'other'; ts: number }
   | { kind: 'error'; id: number | undefined; code: number; message: string; data?: unknown };
 
 export type DeribitMapResult = MapResult<DeribitControl>;
@@ -81,7 +89,7 @@ function mapFrame(frame: string, recvTs: number, ctx: DeribitContext): DeribitMa
 /** Channels we know but do not map (not subscribed by the connector; see MAPPING_RULES.md). */
 const IGNORED_CHANNELS = new Set([
   'trades', 'quote', 'chart', 'markprice', 'incremental_ticker', 'perpetual', 'estimated_expiration_price',
-  'deribit_volatility_index', 'instrument', 'platform_state', 'announcements', 'user', 'block_rfq', 'deribit_price_ranking',
+  'deribit_volatility_index', 'platform_state', 'announcements', 'user', 'block_rfq', 'deribit_price_ranking',
   'deribit_price_statistics', 'block_trade_confirmations',
 ]);
 
@@ -111,6 +119,14 @@ function mapNotification(params: unknown, recvTs: number, ctx: DeribitContext): 
       return withChannel(mapTicker(TickerDataRaw.safeParse(data), recvTs, ctx));
     case 'deribit_price_index':
       return withChannel(mapIndex(data, recvTs));
+    case 'instrument':
+      if (parts[1] === 'state') return mapInstrumentState(channel, data, recvTs, ctx);
+      if (parts[1] === 'creation') {
+        // instrument.creation carries the listing in get_instruments' format (Deribit docs).
+        const r = mapInstruments([data], recvTs, recvTs);
+        return { ...r, control: note() };
+      }
+      return { events: [], control: note('channel not mapped') };
     default:
       if (parts[0] !== undefined && IGNORED_CHANNELS.has(parts[0])) return { events: [], control: note('channel not mapped') };
       return reject(`unknown channel ${JSON.stringify(channel)}`);
@@ -230,6 +246,25 @@ function mapTicker(r: z.ZodSafeParseResult<RawTicker>, recvTs: number, ctx: Deri
   return { events: [ev] };
 }
 
+/**
+ * `instrument.state.{kind}.{currency}`: tells the session to list or drop an instrument. When the
+ * listing is known, an ended instrument is also published as `md.instrument` with active false.
+ */
+function mapInstrumentState(channel: string, data: unknown, recvTs: number, ctx: DeribitContext): DeribitMapResult {
+  const note: DeribitControl = { kind: 'notification', channel };
+  const r = InstrumentStateRaw.safeParse(data);
+  if (!r.success) return { events: [], rejected: { reason: `${channel}: ${issues(r.error)}` }, control: note };
+  const d = r.data;
+  const def = ctx.instruments.get(d.instrument_name)?.def;
+  // `settled` also happens daily for futures; it ends an instrument only at its expiry.
+  const atExpiry = def?.expiryTs !== undefined && d.timestamp >= def.expiryTs - 60_000;
+  const change = ENDED_STATES.has(d.state) || (d.state === 'settled' && atExpiry) ? 'ended' : LISTED_STATES.has(d.state) ? 'listed' : 'other';
+  const control: DeribitControl = { kind: 'instrument_state', instrument: d.instrument_name, state: d.state, change, ts: d.timestamp };
+  if (change !== 'ended' || !def || !def.active) return { events: [], control };
+  const ended: InstrumentDef = { ...def, id: eventId(VENUE, 'instrument', d.instrument_name, d.timestamp, d.state), ts: d.timestamp, recvTs, active: false };
+  return { events: [ended], control };
+}
+
 function mapIndex(data: unknown, recvTs: number): Mapped {
   const r = IndexDataRaw.safeParse(data);
   if (!r.success) return { reason: issues(r.error) };
@@ -249,13 +284,15 @@ function mapIndex(data: unknown, recvTs: number): Mapped {
 
 function mapResult(e: Envelope, recvTs: number, ctx: DeribitContext): DeribitMapResult {
   const method = (e.id !== undefined ? ctx.methodOf?.(e.id) : undefined) ?? guessMethod(e.result);
-  const control = (extra: { channels?: string[]; ignored?: string } = {}): DeribitControl => ({ kind: 'result', id: e.id, method, ...extra });
+  const control = (extra: { channels?: string[]; priceIndexes?: string[]; ignored?: string } = {}): DeribitControl => ({ kind: 'result', id: e.id, method, ...extra });
   // Deribit's answer time (µs) is the venue timestamp of what an answer lists.
   const usOutMs = e.usOut !== undefined ? Math.floor(e.usOut / 1000) : undefined;
   const ts = usOutMs !== undefined && usOutMs >= MIN_TS && usOutMs <= MAX_TS ? usOutMs : recvTs;
   switch (method) {
     case 'public/get_instruments':
-      return { ...mapInstruments(e.result, ts, recvTs), control: control() };
+      return { ...mapInstruments(e.result, ts, recvTs), control: control(priceIndexesOf(e.result)) };
+    case 'public/get_instrument':
+      return { ...mapInstruments([e.result], ts, recvTs), control: control(priceIndexesOf([e.result])) };
     case 'public/subscribe':
     case 'public/unsubscribe': {
       const channels = Array.isArray(e.result) && e.result.every((c) => typeof c === 'string') ? (e.result as string[]) : undefined;
@@ -290,9 +327,21 @@ function guessMethod(result: unknown): string | undefined {
   }
   if (typeof result === 'object' && result !== null) {
     if ('version' in result) return 'public/test';
+    if (LooksLikeInstrument.safeParse(result).success) return 'public/get_instrument';
     if ('change_id' in result && 'bids' in result && 'instrument_name' in result) return 'public/get_order_book';
   }
   return undefined;
+}
+
+/** Distinct `price_index` of listed instruments: the index channels to subscribe. */
+function priceIndexesOf(result: unknown): { priceIndexes?: string[] } {
+  if (!Array.isArray(result)) return {};
+  const out = new Set<string>();
+  for (const el of result) {
+    const r = InstrumentRaw.safeParse(el);
+    if (r.success && r.data.price_index !== undefined) out.add(r.data.price_index);
+  }
+  return out.size ? { priceIndexes: [...out] } : {};
 }
 
 function mapInstruments(result: unknown, ts: number, recvTs: number): { events: MdEvent[]; rejected?: { reason: string } } {

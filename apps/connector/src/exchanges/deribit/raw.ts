@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { MAX_TS, MIN_TS } from '../common/numbers.ts';
 
 /**
  * zod schemas of Deribit's JSON-RPC frames, with Deribit's own field names (STYLE.md habit 5).
@@ -6,9 +7,7 @@ import { z } from 'zod';
  * Infinity (JSON `1e999`), so every number here is finite.
  */
 
-/** Venue timestamps (ms) we accept: 2001-09-09 .. 2100-01-01. Anything else is a broken frame. */
-export const MIN_TS = 1_000_000_000_000;
-export const MAX_TS = 4_102_444_800_000;
+export { MIN_TS, MAX_TS };
 const Ts = z.number().int().min(MIN_TS).max(MAX_TS);
 const Num = z.number();
 /** Optional numeric field that Deribit sends as null when there is no value. */
@@ -113,8 +112,13 @@ export const InstrumentRaw = z.object({
   tick_size: Num.positive().optional(),
   base_currency: z.string().min(1),
   quote_currency: z.string().min(1),
+  /** e.g. `btc_usd` (inverse BTC options), `sol_usdc` (linear): the index channel to watch. */
+  price_index: z.string().regex(/^[a-z0-9]+_[a-z0-9]+$/).optional(),
 });
 export type InstrumentRaw = z.infer<typeof InstrumentRaw>;
+
+/** `instrument.state.{kind}.{currency}` data: a listing's lifecycle (created, started, settled, closed, terminated…). */
+export const InstrumentStateRaw = z.object({ instrument_name: z.string().min(1), state: z.string().min(1), timestamp: Ts });
 
 /** An element of get_instruments vs. of get_book_summary_*: the former always has `kind`. */
 export const LooksLikeInstrument = z.object({ kind: z.string(), instrument_name: z.string() });

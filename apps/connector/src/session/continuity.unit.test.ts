@@ -42,3 +42,27 @@ describe('ContinuityTracker', () => {
     expect(t.change('A', 1, 2, 0)).toBe('gap');
   });
 });
+
+describe('ContinuityTracker duplicates and failures', () => {
+  it('drops a repeat of an applied delta without a resync, but not a reset that still links', () => {
+    const t = new ContinuityTracker();
+    t.snapshot('A', 10);
+    expect(t.change('A', 10, 15, 0)).toBe('ok');
+    expect(t.change('A', 10, 15, 0)).toBe('duplicate');
+    expect(t.change('A', 15, 15, 0)).toBe('ok'); // OKX idle heartbeat: seqId == prevSeqId
+    expect(t.change('A', 15, 3, 0)).toBe('ok'); // OKX maintenance reset: seqId < prevSeqId
+    expect(t.change('A', 3, 5, 0)).toBe('ok');
+    expect(t.isResyncing('A')).toBe(false);
+  });
+
+  it('fails a chain on demand (checksum mismatch) until the next snapshot', () => {
+    const t = new ContinuityTracker();
+    t.snapshot('A', 1);
+    t.fail('A', 100);
+    expect(t.change('A', 1, 2, 200)).toBe('awaiting_snapshot');
+    t.snapshot('A', 7);
+    expect(t.change('A', 7, 8, 300)).toBe('ok');
+    t.clear('A');
+    expect(t.change('A', 8, 9, 400)).toBe('gap');
+  });
+});
