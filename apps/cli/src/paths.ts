@@ -13,6 +13,7 @@ export const APP_ENTRIES = {
   vol: join(ROOT, 'apps/vol/src/main.ts'),
   surface: join(ROOT, 'apps/surface/src/main.ts'),
   gateway: join(ROOT, 'apps/gateway/src/main.ts'),
+  recorder: join(ROOT, 'apps/recorder/src/main.ts'),
 } as const;
 export type AppName = keyof typeof APP_ENTRIES;
 export const APP_NAMES = Object.keys(APP_ENTRIES) as AppName[];

@@ -1,7 +1,10 @@
 /**
- * Exponential backoff with full jitter: the n-th retry waits a uniform random time in
- * [0, min(maxMs, minMs * 2^n)], floored at minMs, so many clients reconnecting after one venue
- * outage do not come back in lockstep (AWS architecture blog, "Exponential Backoff And Jitter").
+ * Exponential backoff with "equal jitter": the n-th retry waits uniformly in
+ * [c/2, c] with c = min(maxMs, minMs · 2^n), floored at minMs (AWS architecture blog,
+ * "Exponential Backoff And Jitter"). Half the delay is random, so clients reconnecting after one
+ * venue outage do not come back in lockstep, and the other half guarantees that waits never
+ * shrink from one attempt to the next (delay n+1 >= c_n >= delay n), which full jitter does not:
+ * a venue that keeps refusing sees attempts spread further and further apart.
  * The random source is a parameter so tests are deterministic.
  */
 export class Backoff {
@@ -16,7 +19,7 @@ export class Backoff {
     const ceiling = Math.min(this.opts.maxMs, this.opts.minMs * 2 ** this.attempt);
     this.attempt = Math.min(this.attempt + 1, 30);
     const r = (this.opts.random ?? Math.random)();
-    return Math.max(this.opts.minMs, Math.round(ceiling * r));
+    return Math.max(this.opts.minMs, Math.round(ceiling / 2 + (ceiling / 2) * r));
   }
 
   /** Call once a session proved healthy. */

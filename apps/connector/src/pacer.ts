@@ -24,3 +24,34 @@ export class Pacer {
     this.nextAt = Math.max(this.nextAt, this.now() + ms);
   }
 }
+
+/**
+ * A token bucket: `burst` requests at once, refilled at `perSecond`. OKX allows 480
+ * subscribe/unsubscribe requests per hour per connection (EXCHANGES.md §2.1): a small burst for
+ * the initial subscriptions and resyncs, then the sustained rate.
+ */
+export class TokenBucket {
+  private tokens: number;
+  private at: number;
+  private notBefore = 0;
+
+  constructor(private readonly opts: { burst: number; perSecond: number }, private readonly now: () => number = Date.now) {
+    this.tokens = opts.burst;
+    this.at = now();
+  }
+
+  /** Milliseconds to wait before the next request may be sent; reserves that slot. */
+  reserve(): number {
+    const t = this.now();
+    this.tokens = Math.min(this.opts.burst, this.tokens + ((t - this.at) / 1000) * this.opts.perSecond);
+    this.at = t;
+    this.tokens -= 1;
+    const wait = this.tokens >= 0 ? 0 : (-this.tokens / this.opts.perSecond) * 1000;
+    return Math.max(wait, this.notBefore - t);
+  }
+
+  /** Hold every request for `ms` (after a rate-limit answer). */
+  delay(ms: number): void {
+    this.notBefore = Math.max(this.notBefore, this.now() + ms);
+  }
+}

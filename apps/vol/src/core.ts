@@ -2,7 +2,7 @@ import { derivedId, type BookEvent, type Forward, type Mark, type TopOfBook, typ
 import type { Core } from '@volstream/runtime';
 import { priceQuote, type PricedQuote } from './price-quote.ts';
 import { movedVisibly } from './visible-change.ts';
-import { YEAR_MS, yearsToExpiry } from './time.ts';
+import { YEAR_MS, yearsToExpiry } from '@volstream/svi';
 import {
   emptyState, expiryKey, fromSnapshot, groupKey, isVolSnapshot, toSnapshot,
   type ExpiryState, type GroupState, type InstrumentState, type VolState,

@@ -4,7 +4,7 @@ import { Decoder, Encoder } from '@msgpack/msgpack';
 import { VolEvent, type BookEvent, type Status, type VolPoint } from '@volstream/events';
 import { runCore } from '@volstream/runtime';
 import { createVolCore } from './core.ts';
-import { yearsToExpiry } from './time.ts';
+import { yearsToExpiry } from '@volstream/svi';
 import {
   coinPrice, syntheticBookStream, syntheticForward, syntheticMark, syntheticOptions, syntheticTop, type SyntheticExpiry,
 } from './testing/index.ts';

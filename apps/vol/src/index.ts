@@ -8,7 +8,7 @@ export { CheckpointStateError } from './errors.ts';
 export { parseVolConfig, VolEnv, type VolConfig } from './config.ts';
 export { priceQuote, type PricedQuote, type QuoteToPrice } from './price-quote.ts';
 export { MIN_VISIBLE_IV_MOVE, movedVisibly } from './visible-change.ts';
-export { YEAR_MS, yearsToExpiry } from './time.ts';
+export { YEAR_MS, yearsToExpiry } from '@volstream/svi';
 
 export type VolHandle = {
   /** The stage's own connection (tests close it to simulate a crash). */

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { black76Greeks, black76Price } from '@volstream/svi';
 import { priceQuote } from './price-quote.ts';
-import { yearsToExpiry } from './time.ts';
+import { yearsToExpiry } from '@volstream/svi';
 
 const coin = (p: { forward: number; strike: number; t: number; sigma: number; isCall: boolean }) => black76Price(p) / p.forward;
 

@@ -66,3 +66,4 @@ export * from './chain/index.ts';
 // ── Test/bench helpers: seeded synthetic chains ─────────────────────────────────────────────
 export { mulberry32, syntheticSurface, syntheticChain, DERIBIT_LIKE_DAYS } from './synthetic-chain.ts';
 export type { SyntheticSurfaceSpec } from './synthetic-chain.ts';
+export { YEAR_MS, yearsToExpiry } from './time.ts';

@@ -104,9 +104,11 @@ export async function startCommand(argv: string[], io: Io): Promise<number> {
     NATS_URL: cfg.NATS_URL,
     PORT: String(cfg.PORT),
     SIM_PORT: String(cfg.SIM_PORT),
+    // The analysts' parquet archive, kept apart for simulated and live data like the JetStream store.
+    ARCHIVE_DIR: process.env.ARCHIVE_DIR ?? `${cfg.DATA_DIR}/${sim ? 'sim' : 'live'}/archive`,
     ...venues,
   };
-  const order: AppName[] = [...(sim ? (['sim'] as const) : []), 'gateway', 'surface', 'vol', 'book', 'connector'];
+  const order: AppName[] = [...(sim ? (['sim'] as const) : []), 'gateway', 'recorder', 'surface', 'vol', 'book', 'connector'];
   const apps: AppProcess[] = order.map((name) => superviseApp(name, { env: childEnv, write: log }));
 
   const url = `http://localhost:${cfg.PORT}/`;

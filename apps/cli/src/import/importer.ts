@@ -125,9 +125,13 @@ export async function importFile(o: ImportOptions): Promise<ImportSummary> {
     throw err;
   } finally {
     // Whatever happens, what was sent is stored (or its failure thrown) before returning.
-    await pub.flush();
-    s.events = { published: pub.stats.published, duplicates: pub.stats.duplicates, skipped: check.skipped };
-    s.elapsedMs = performance.now() - started;
+    try {
+      await pub.flush();
+    } finally {
+      pub.close();
+      s.events = { published: pub.stats.published, duplicates: pub.stats.duplicates, skipped: check.skipped };
+      s.elapsedMs = performance.now() - started;
+    }
   }
   progress();
   return s;

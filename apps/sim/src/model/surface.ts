@@ -4,7 +4,8 @@
 import { ssviToRaw, sviTotalVariance } from '@volstream/svi';
 import type { Expiry, Market, Slice, SurfaceParams } from './types.ts';
 
-export const YEAR_MS = 365 * 86_400_000; // ACT/365, Deribit's IV convention (EXCHANGES.md §1.9)
+export { YEAR_MS } from '@volstream/svi'; // ACT/365, Deribit's IV convention (EXCHANGES.md §1.9)
+import { YEAR_MS } from '@volstream/svi';
 
 /**
  * ATM vol term structure σ_ATM(t) = σ∞ + (σ₀ − σ∞)·e^{−t/τ}.

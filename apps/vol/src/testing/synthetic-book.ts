@@ -1,6 +1,6 @@
 import { black76Price, sviTotalVariance, type SviRaw } from '@volstream/svi';
 import { eventId, type Forward, type Mark, type OptionType, type TopOfBook } from '@volstream/events';
-import { yearsToExpiry } from '../time.ts';
+import { yearsToExpiry } from '@volstream/svi';
 
 /** One expiry of a synthetic chain: its forward and the true smile the quotes are priced from. */
 export type SyntheticExpiry = { expiryTs: number; forward: number; params: SviRaw };

@@ -4,7 +4,7 @@ import type { SurfaceExpiryInput } from '../surface-types.ts';
 import type { SmileQuote } from '../types.ts';
 import type { ChainRow } from './chain-row.ts';
 
-const MS_PER_YEAR = 365 * 86_400_000;
+import { YEAR_MS as MS_PER_YEAR } from '../time.ts';
 
 /** The latest row per instrument (by `ts`, ties: the later line), i.e. the chain snapshot. */
 export function latestPerSymbol(rows: readonly ChainRow[]): ChainRow[] {

@@ -1,19 +1,23 @@
 import WebSocket from 'ws';
-import { SCHEMA_VERSION, eventId, type InstrumentDef, type MdEvent, type Status, type StatusKind } from '@volstream/events';
+import type { InstrumentDef, MdEvent } from '@volstream/events';
 import type { Logger } from '@volstream/runtime';
 import { Backoff } from '../../backoff.ts';
 import { Pacer } from '../../pacer.ts';
-import { RequestTimeoutError, RpcError, SessionClosedError } from '../../errors.ts';
-import { rejectedFrame } from '../../rejected.ts';
+import { RPC_INVALID_PARAMS, RPC_TOO_MANY_REQUESTS, RequestTimeoutError, RpcError, SessionClosedError } from '../../errors.ts';
+import { FramePipeline } from '../../session/pipeline.ts';
+import { StaleWatch } from '../../session/stale.ts';
+import { StatusFactory } from '../../session/status.ts';
+import { rawText } from '../../session/ws-text.ts';
 import type { VenueSession, VenueSessionDeps } from '../../venue.ts';
-import { ContinuityTracker } from './continuity.ts';
-import { VENUE, mapDeribitMessage, type DeribitContext, type DeribitControl, type InstrumentInfo } from './mapper.ts';
+import { VENUE, mapDeribitMessage, type DeribitContext, type DeribitControl } from './mapper.ts';
 
 /** Settings of one Deribit session (parsed from env by the connector's config). */
 export type DeribitConfig = {
   url: string;
-  /** `public/get_instruments` currencies, e.g. BTC, ETH. */
+  /** `public/get_instruments` currencies: BTC, ETH (inverse) and USDC (linear options of many bases). */
   currencies: string[];
+  /** Bases of the USDC-settled linear instruments to keep (`*` = all), e.g. BTC, ETH. */
+  linearBases: string[];
   /** `public/set_heartbeat` interval (s, >= 10 per Deribit). */
   heartbeatS: number;
   /** A ticker or index channel silent this long is reported stale (ms). */
@@ -23,7 +27,7 @@ export type DeribitConfig = {
   reconnectMinMs: number;
   reconnectMaxMs: number;
   requestTimeoutMs: number;
-  /** Re-list instruments this often to pick up new expiries (ms; 0 = only at connect). */
+  /** Re-list instruments this often as a backstop to instrument.state (ms; 0 = only at connect). */
   instrumentsRefreshMs: number;
 };
 
@@ -39,43 +43,47 @@ export type DeribitStats = {
   rpcErrors: number;
   rateLimited: number;
   resyncs: number;
+  duplicates: number;
   droppedWhileResync: number;
   stale: number;
   subscribedChannels: number;
   /** Channels the venue refused as invalid (not subscribed). */
   invalidChannels: number;
   instruments: number;
+  /** Listings added or ended while running (instrument.state or a refresh). */
+  listed: number;
+  delisted: number;
 };
 
 /** Deribit accepts at most 500 channels per public/subscribe (market-data best practices). */
 export const MAX_CHANNELS_PER_SUBSCRIBE = 500;
 const INSTRUMENT_KINDS = ['option', 'future'] as const;
-/** More newly stale channels than this in one check become one summary status per underlying. */
-const STALE_DETAIL_LIMIT = 20;
 const RATE_LIMIT_RETRIES = 5;
 /** Gaps found within this window share one resubscribe request (subscribe itself is paced). */
 const RESYNC_COALESCE_MS = 20;
+/** Settlement currencies whose instruments are linear in that currency (not an underlying). */
+const SETTLEMENT_CURRENCIES = new Set(['USDC', 'USDT']);
 
 type Answer = { control: DeribitControl; events: MdEvent[] };
 type Pending = { method: string; resolve: (a: Answer) => void; reject: (e: Error) => void; timer: NodeJS.Timeout };
-type Tracked = { last: number; stale: boolean; underlying: string | undefined; instrument: string | undefined; expiryTs: number | undefined };
 
 export const bookChannel = (instrument: string) => `book.${instrument}.100ms`;
 export const tickerChannel = (instrument: string) => `ticker.${instrument}.100ms`;
-export const indexChannel = (currency: string) => `deribit_price_index.${currency.toLowerCase()}_usd`;
+export const indexChannel = (indexName: string) => `deribit_price_index.${indexName}`;
+/** Default index of a coin currency when the listing names none: `btc_usd`. */
+export const defaultIndexName = (currency: string) => `${currency.toLowerCase()}_usd`;
+export const instrumentStateChannels = (currency: string) => INSTRUMENT_KINDS.map((k) => `instrument.state.${k}.${currency}`);
 
-/**
- * Channels for a set of listed instruments: book + ticker per option, ticker per future and
- * perpetual, and the USD price index of each currency.
- */
-export function channelsFor(instruments: readonly InstrumentDef[], currencies: readonly string[]): string[] {
+/** Channels of one listed instrument: book + ticker per option, ticker per future and perpetual. */
+export function instrumentChannels(i: InstrumentDef): string[] {
+  return i.kind === 'option' ? [bookChannel(i.instrument), tickerChannel(i.instrument)] : [tickerChannel(i.instrument)];
+}
+
+/** Channels for a set of listed instruments plus the price indexes they price off. */
+export function channelsFor(instruments: readonly InstrumentDef[], indexNames: readonly string[]): string[] {
   const out: string[] = [];
-  for (const i of instruments) {
-    if (!i.active) continue;
-    if (i.kind === 'option') out.push(bookChannel(i.instrument), tickerChannel(i.instrument));
-    else out.push(tickerChannel(i.instrument));
-  }
-  for (const c of currencies) out.push(indexChannel(c));
+  for (const i of instruments) if (i.active) out.push(...instrumentChannels(i));
+  for (const n of indexNames) out.push(indexChannel(n));
   return out;
 }
 
@@ -87,22 +95,22 @@ export function batches<T>(xs: readonly T[], size = MAX_CHANNELS_PER_SUBSCRIBE):
 }
 
 /**
- * The Deribit websocket session: a thin adapter around the pure mapper that owns the socket,
- * the clock and the timers. Connect, set the heartbeat, list instruments, subscribe in paced
- * batches, check book continuity per channel (resubscribing on a gap), report stale channels,
- * and reconnect with backoff forever until stopped. It never throws on bad input: frames the
- * mapper rejects go to the dead-letter subject.
+ * The Deribit websocket session: a thin adapter around the frame pipeline (pure mapper +
+ * sequencing rules) that owns the socket, the clock and the timers. Connect, set the heartbeat,
+ * list instruments per currency, subscribe in paced batches, follow listings and expiries
+ * (instrument.state, plus a periodic re-list), resubscribe a book on a gap, report stale
+ * channels, and reconnect with backoff forever until stopped. Bad frames go to the dead letter.
  */
 export function startDeribitSession(config: DeribitConfig, deps: VenueSessionDeps): VenueSession {
-  const s = new DeribitSession(config, deps);
-  return s;
+  return new DeribitSession(config, deps);
 }
 
 class DeribitSession implements VenueSession {
   readonly venue = VENUE;
   readonly stats: DeribitStats = {
     connects: 0, disconnects: 0, frames: 0, events: 0, rejected: 0, ignored: 0, heartbeats: 0, testRequests: 0, rpcErrors: 0,
-    rateLimited: 0, resyncs: 0, droppedWhileResync: 0, stale: 0, subscribedChannels: 0, invalidChannels: 0, instruments: 0,
+    rateLimited: 0, resyncs: 0, duplicates: 0, droppedWhileResync: 0, stale: 0, subscribedChannels: 0, invalidChannels: 0, instruments: 0,
+    listed: 0, delisted: 0,
   };
   readonly done: Promise<void>;
 
@@ -110,17 +118,17 @@ class DeribitSession implements VenueSession {
   private readonly log: Logger;
   private readonly backoff: Backoff;
   private readonly pacer: Pacer;
-  /** Instruments ever listed, kept across sessions (the mapper's read-only context). */
-  private readonly registry = new Map<string, InstrumentInfo>();
+  private readonly statuses: StatusFactory;
   private readonly pending = new Map<number, Pending>();
-  private readonly continuity = new ContinuityTracker();
-  private readonly tracked = new Map<string, Tracked>();
+  private readonly pipeline: FramePipeline<DeribitContext, DeribitControl>;
+  private readonly stale: StaleWatch;
   private readonly subscribed = new Set<string>();
   private readonly resyncQueue = new Set<string>();
-  private readonly ctx: DeribitContext;
+  /** Instruments subscribed now, by name (a listing that ends is removed). */
+  private readonly live = new Map<string, InstrumentDef>();
+  private readonly indexNames = new Set<string>();
   private ws: WebSocket | undefined;
   private nextId = 1;
-  private statusSeq = 0;
   private lastFrameAt = 0;
   private stopped = false;
   private wake: (() => void) | undefined;
@@ -131,7 +139,10 @@ class DeribitSession implements VenueSession {
     this.log = deps.log;
     this.backoff = new Backoff({ minMs: config.reconnectMinMs, maxMs: config.reconnectMaxMs, random: deps.random });
     this.pacer = new Pacer(config.subscribePerS, this.now);
-    this.ctx = { instruments: this.registry, methodOf: (id) => this.pending.get(id)?.method };
+    this.statuses = new StatusFactory(VENUE, this.now);
+    this.stale = new StaleWatch(config.staleAfterMs);
+    const ctx: DeribitContext = { instruments: new Map(), methodOf: (id) => this.pending.get(id)?.method };
+    this.pipeline = new FramePipeline({ venue: VENUE, map: mapDeribitMessage, ctx });
     this.done = this.run();
   }
 
@@ -193,9 +204,10 @@ class DeribitSession implements VenueSession {
       if (this.stopped) return;
       connected = true;
       this.stats.connects++;
-      this.continuity.clear();
+      this.pipeline.forget();
       this.subscribed.clear();
-      this.tracked.clear();
+      this.stale.clear();
+      this.live.clear();
       this.lastFrameAt = this.now();
       this.log.info('connected', { url: this.config.url });
       this.connectionStatus('feed_connected', 'websocket open');
@@ -205,10 +217,12 @@ class DeribitSession implements VenueSession {
       timers.push(setInterval(() => this.checkStale(), Math.max(100, Math.min(1_000, this.config.staleAfterMs / 4))));
 
       await this.request('public/set_heartbeat', { interval: this.config.heartbeatS });
-      const instruments = await this.listInstruments();
-      await this.subscribe(channelsFor(instruments, this.config.currencies));
+      await this.subscribeLifecycle();
+      const listed = await this.listInstruments();
+      for (const i of listed) this.live.set(i.instrument, i);
+      await this.subscribe(channelsFor(listed, [...this.indexNames]));
       this.backoff.reset();
-      this.log.info('subscribed', { channels: this.subscribed.size, instruments: instruments.length });
+      this.log.info('subscribed', { channels: this.subscribed.size, instruments: listed.length });
       if (this.config.instrumentsRefreshMs > 0) {
         timers.push(setInterval(() => void this.refreshInstruments().catch((err) => this.log.warn('instrument refresh failed', { err: (err as Error).message })), this.config.instrumentsRefreshMs));
       }
@@ -237,28 +251,92 @@ class DeribitSession implements VenueSession {
     }
   }
 
+  /**
+   * Listing changes arrive on instrument.state (docs recommend it over polling get_instruments,
+   * which costs 1 request/s of a special budget). A venue that refuses the channel still gets
+   * the periodic re-list.
+   */
+  private async subscribeLifecycle(): Promise<void> {
+    const channels = this.config.currencies.flatMap(instrumentStateChannels);
+    try {
+      await this.subscribe(channels);
+    } catch (err) {
+      this.log.info('instrument.state not available; relying on re-listing', { err: (err as Error).message });
+    }
+  }
+
+  /** Whether a listing is one this session wants: coin currencies all, USDC/USDT only configured bases. */
+  private wanted(i: InstrumentDef): boolean {
+    if (i.kind !== 'option' && i.kind !== 'future' && i.kind !== 'perpetual') return false;
+    if (i.settlement === 'inverse') return this.config.currencies.includes(i.underlying);
+    return this.config.linearBases.includes('*') || this.config.linearBases.includes(i.underlying);
+  }
+
   private async listInstruments(): Promise<InstrumentDef[]> {
     const out: InstrumentDef[] = [];
     for (const currency of this.config.currencies) {
+      if (!SETTLEMENT_CURRENCIES.has(currency)) this.indexNames.add(defaultIndexName(currency));
       for (const kind of INSTRUMENT_KINDS) {
         const answer = await this.request('public/get_instruments', { currency, kind, expired: false });
-        for (const e of answer.events) if (e.type === 'md.instrument') out.push(e);
+        const defs = answer.events.filter((e): e is InstrumentDef => e.type === 'md.instrument' && this.wanted(e));
+        out.push(...defs);
+        // A listing names its index (btc_usd, sol_usdc): watch the ones of the instruments kept.
+        if (answer.control.kind === 'result' && answer.control.priceIndexes && SETTLEMENT_CURRENCIES.has(currency)) {
+          const bases = new Set(defs.map((d) => d.underlying.toLowerCase()));
+          for (const n of answer.control.priceIndexes) if (bases.has(n.split('_')[0]!)) this.indexNames.add(n);
+        }
       }
     }
-    this.stats.instruments = this.registry.size;
+    this.stats.instruments = this.pipeline.ctx.instruments.size;
     return out;
   }
 
+  /** Backstop to instrument.state: subscribe what appeared, drop what is gone or expired. */
   private async refreshInstruments(): Promise<void> {
-    const instruments = await this.listInstruments();
-    const fresh = channelsFor(instruments, this.config.currencies).filter((c) => !this.subscribed.has(c));
+    const listed = await this.listInstruments();
+    const names = new Set(listed.map((i) => i.instrument));
+    const added = listed.filter((i) => i.active && !this.live.has(i.instrument));
+    for (const i of added) this.live.set(i.instrument, i);
+    const fresh = [...channelsFor(added, []), ...[...this.indexNames].map(indexChannel)].filter((c) => !this.subscribed.has(c));
     if (fresh.length) {
-      this.log.info('new instruments listed', { channels: fresh.length });
+      this.stats.listed += added.length;
+      this.log.info('new instruments listed', { instruments: added.length });
       await this.subscribe(fresh);
     }
-    // Expired instruments stop sending: stop watching them for staleness.
     const now = this.now();
-    for (const [channel, t] of this.tracked) if (t.expiryTs !== undefined && t.expiryTs <= now) this.tracked.delete(channel);
+    for (const [name, def] of this.live) {
+      if (!names.has(name) || (def.expiryTs !== undefined && def.expiryTs <= now)) await this.endInstrument(name, 'no longer listed');
+    }
+  }
+
+  /** A listing appeared while running (instrument.state created/started): fetch it, subscribe. */
+  private async listInstrument(name: string): Promise<void> {
+    if (this.live.has(name)) return;
+    const answer = await this.request('public/get_instrument', { instrument_name: name });
+    const def = answer.events.find((e): e is InstrumentDef => e.type === 'md.instrument' && e.instrument === name);
+    if (!def || !def.active || !this.wanted(def)) return;
+    this.live.set(name, def);
+    this.stats.listed++;
+    this.stats.instruments = this.pipeline.ctx.instruments.size;
+    this.log.info('instrument listed', { instrument: name });
+    await this.subscribe(instrumentChannels(def).filter((c) => !this.subscribed.has(c)));
+  }
+
+  /** An instrument expired or was delisted: stop watching and unsubscribe its channels. */
+  private async endInstrument(name: string, reason: string): Promise<void> {
+    const def = this.live.get(name);
+    if (!def) return;
+    this.live.delete(name);
+    this.stats.delisted++;
+    this.pipeline.forget(name);
+    const channels = instrumentChannels(def).filter((c) => this.subscribed.has(c));
+    for (const c of channels) {
+      this.stale.untrack(c);
+      this.subscribed.delete(c);
+    }
+    this.stats.subscribedChannels = this.subscribed.size;
+    this.log.info('instrument ended', { instrument: name, reason });
+    if (channels.length) await this.paced('public/unsubscribe', { channels }).catch((err) => this.log.warn('unsubscribe failed', { err: (err as Error).message }));
   }
 
   /**
@@ -284,7 +362,6 @@ class DeribitSession implements VenueSession {
             continue;
           }
           if (!err.isRateLimit) throw err;
-          this.stats.rateLimited++;
           const wait = this.backoff.next();
           this.log.warn('subscribe rate-limited, backing off', { delayMs: wait });
           this.pacer.delay(wait);
@@ -304,17 +381,17 @@ class DeribitSession implements VenueSession {
   }
 
   private onSubscribed(channels: readonly string[]): void {
-    const now = this.now();
     for (const c of channels) {
       this.subscribed.add(c);
       // Ticker and index channels tick continuously; a book channel of a quiet option may
       // rightly stay silent for minutes, so only the former are watched for staleness.
-      if (c.startsWith('ticker.') || c.startsWith('deribit_price_index.')) {
-        const instrument = c.startsWith('ticker.') ? c.slice('ticker.'.length, c.lastIndexOf('.')) : undefined;
-        const info = instrument !== undefined ? this.registry.get(instrument) : undefined;
+      if (c.startsWith('ticker.')) {
+        const instrument = c.slice('ticker.'.length, c.lastIndexOf('.'));
+        const info = this.pipeline.ctx.instruments.get(instrument);
+        this.stale.track(c, { underlying: info?.underlying, instrument, expiryTs: info?.expiryTs }, this.now());
+      } else if (c.startsWith('deribit_price_index.')) {
         // `deribit_price_index.btc_usd` -> BTC
-        const underlying = info?.underlying ?? (instrument === undefined ? c.slice(c.indexOf('.') + 1).split('_')[0]!.toUpperCase() : undefined);
-        this.tracked.set(c, { last: now, stale: false, underlying, instrument, expiryTs: info?.expiryTs });
+        this.stale.track(c, { underlying: c.slice(c.indexOf('.') + 1).split('_')[0]!.toUpperCase() }, this.now());
       }
     }
     this.stats.subscribedChannels = this.subscribed.size;
@@ -347,19 +424,21 @@ class DeribitSession implements VenueSession {
     }
   }
 
-  /** Every frame: map, publish, then act on the control signal. */
+  /** Every frame: record, map through the pipeline, publish, then act on the control signal. */
   private onFrame(frame: string, recvTs: number): void {
     this.stats.frames++;
     this.lastFrameAt = recvTs;
-    const r = mapDeribitMessage(frame, recvTs, this.ctx);
+    this.deps.record?.(VENUE, recvTs, frame);
+    const r = this.pipeline.process(frame, recvTs);
     if (r.rejected) {
       this.stats.rejected++;
       this.log.debug('frame rejected', { reason: r.rejected.reason });
-      this.deps.sink.push(rejectedFrame({ venue: VENUE, frame, recvTs, reason: r.rejected.reason }));
+      this.deps.sink.push(r.rejected);
     }
+    for (const ev of r.events) this.push(ev);
+    this.syncPipelineStats();
+    for (const x of r.resync) this.scheduleResync(bookChannel(x.instrument));
     const c = r.control;
-    const channel = c?.kind === 'notification' ? c.channel : undefined;
-    for (const ev of r.events) this.onEvent(ev, channel, recvTs);
     if (!c) return;
     switch (c.kind) {
       case 'heartbeat':
@@ -370,21 +449,22 @@ class DeribitSession implements VenueSession {
         this.stats.testRequests++;
         this.request('public/test', {}).catch(() => undefined);
         return;
-      case 'notification': {
+      case 'notification':
         if (c.ignored) this.stats.ignored++;
-        const t = this.tracked.get(c.channel);
-        if (t) {
-          t.last = recvTs;
-          t.stale = false;
-        }
+        this.stale.touch(c.channel, recvTs);
         return;
-      }
+      case 'instrument_state':
+        if (c.change === 'listed') void this.listInstrument(c.instrument).catch((err) => this.log.warn('listing failed', { instrument: c.instrument, err: (err as Error).message }));
+        else if (c.change === 'ended') void this.endInstrument(c.instrument, `state ${c.state}`);
+        return;
       case 'result':
       case 'error': {
         const p = c.id !== undefined ? this.pending.get(c.id) : undefined;
         if (c.kind === 'error') {
-          this.stats.rpcErrors++;
-          if (c.code === 10028) this.stats.rateLimited++;
+          // Refused channels are counted as invalidChannels by subscribe(), not as errors.
+          const refusedChannels = c.code === RPC_INVALID_PARAMS && p?.method === 'public/subscribe';
+          if (!refusedChannels) this.stats.rpcErrors++;
+          if (c.code === RPC_TOO_MANY_REQUESTS) this.stats.rateLimited++;
           if (!p) this.log.warn('rpc error', { code: c.code, message: c.message });
         }
         if (!p) return;
@@ -397,39 +477,11 @@ class DeribitSession implements VenueSession {
     }
   }
 
-  private onEvent(ev: MdEvent, channel: string | undefined, recvTs: number): void {
-    switch (ev.type) {
-      case 'md.instrument':
-        this.registry.set(ev.instrument, { kind: ev.kind, underlying: ev.underlying, expiryTs: ev.expiryTs });
-        break;
-      case 'md.book.snapshot':
-        this.continuity.snapshot(ev.instrument, ev.seq);
-        break;
-      case 'md.book.delta': {
-        const check = this.continuity.change(ev.instrument, ev.prevSeq, ev.seq, recvTs);
-        if (check === 'awaiting_snapshot') {
-          this.stats.droppedWhileResync++;
-          return;
-        }
-        if (check === 'gap') {
-          // Publish the delta that shows the gap (the book stage checks continuity itself),
-          // then say why the book will be rebuilt, then ask for a fresh snapshot.
-          this.push(ev);
-          this.stats.resyncs++;
-          this.push(this.status('book_resync', {
-            underlying: ev.underlying, instrument: ev.instrument, expiryTs: ev.expiryTs,
-            reason: `change_id gap on ${channel ?? ev.instrument}: prev_change_id ${ev.prevSeq}, resubscribing`,
-            detail: { prevChangeId: ev.prevSeq, changeId: ev.seq },
-          }));
-          this.scheduleResync(channel ?? bookChannel(ev.instrument));
-          return;
-        }
-        break;
-      }
-      default:
-        break;
-    }
-    this.push(ev);
+  private syncPipelineStats(): void {
+    const p = this.pipeline.stats;
+    this.stats.resyncs = p.resyncs;
+    this.stats.duplicates = p.duplicates;
+    this.stats.droppedWhileResync = p.droppedWhileResync;
   }
 
   private push(ev: MdEvent): void {
@@ -458,59 +510,20 @@ class DeribitSession implements VenueSession {
 
   private checkStale(): void {
     const now = this.now();
-    const fresh: Tracked[] = [];
-    const names: string[] = [];
-    for (const [channel, t] of this.tracked) {
-      if (t.expiryTs !== undefined && t.expiryTs <= now) {
-        this.tracked.delete(channel); // an expired instrument is silent by design
-        continue;
-      }
-      if (t.stale || now - t.last <= this.config.staleAfterMs) continue;
-      t.stale = true;
-      fresh.push(t);
-      names.push(channel);
-    }
-    if (!fresh.length) return;
-    this.stats.stale += fresh.length;
-    if (fresh.length <= STALE_DETAIL_LIMIT) {
-      fresh.forEach((t, i) => this.push(this.status('feed_stale', {
-        underlying: t.underlying, instrument: t.instrument, expiryTs: t.expiryTs,
-        reason: `${names[i]} silent for ${now - t.last} ms`, detail: { channel: names[i], silentMs: now - t.last },
-      })));
-      return;
-    }
-    const byUnderlying = new Map<string | undefined, string[]>();
-    fresh.forEach((t, i) => byUnderlying.set(t.underlying, [...(byUnderlying.get(t.underlying) ?? []), names[i]!]));
-    for (const [underlying, chans] of byUnderlying) {
-      this.push(this.status('feed_stale', {
-        underlying, reason: `${chans.length} channels silent for over ${this.config.staleAfterMs} ms`,
-        detail: { channels: chans.length, sample: chans.slice(0, 10) },
-      }));
-    }
+    const statuses = this.stale.check(now, (n) => this.statuses.make('feed_stale', n));
+    this.stats.stale = this.stale.staleCount;
+    for (const s of statuses) this.push(s);
   }
 
-  /** Connection events go out once per currency, so every underlying's share sees them. */
+  /** Connection events go out once per underlying, so every underlying's share sees them. */
   private connectionStatus(kind: 'feed_connected' | 'feed_disconnected', reason: string): void {
-    for (const underlying of this.config.currencies) this.push(this.status(kind, { underlying, reason, detail: { url: this.config.url } }));
+    for (const underlying of this.underlyings()) this.push(this.statuses.make(kind, { underlying, reason, detail: { url: this.config.url } }));
   }
 
-  private status(kind: StatusKind, f: { underlying?: string | undefined; instrument?: string | undefined; expiryTs?: number | undefined; reason: string; detail?: Record<string, unknown> }): Status {
-    const ts = this.now();
-    const ev: Status = {
-      type: 'status', v: SCHEMA_VERSION, id: eventId(VENUE, 'status', kind, f.instrument ?? f.underlying ?? '_', ts, ++this.statusSeq),
-      venue: VENUE, ts, recvTs: ts, kind, stage: 'connector', reason: f.reason,
-    };
-    if (f.underlying !== undefined) ev.underlying = f.underlying;
-    if (f.instrument !== undefined) ev.instrument = f.instrument;
-    if (f.expiryTs !== undefined) ev.expiryTs = f.expiryTs;
-    if (f.detail !== undefined) ev.detail = f.detail;
-    return ev;
+  private underlyings(): string[] {
+    const out = new Set(this.config.currencies.filter((c) => !SETTLEMENT_CURRENCIES.has(c)));
+    if (this.config.currencies.some((c) => SETTLEMENT_CURRENCIES.has(c))) for (const b of this.config.linearBases) if (b !== '*') out.add(b);
+    return [...out];
   }
 }
 
-function rawText(data: WebSocket.RawData): string {
-  if (typeof data === 'string') return data;
-  if (Array.isArray(data)) return Buffer.concat(data).toString('utf8');
-  if (data instanceof ArrayBuffer) return Buffer.from(data).toString('utf8');
-  return data.toString('utf8');
-}
