@@ -80,7 +80,8 @@ describe('connector -> MD stream -> book worker -> BOOK stream', () => {
     ]);
     expect((await tops())[0]).toMatchObject({ underlying: 'BTC', strike: 25_000, optionType: 'put', settlement: 'inverse', expiryTs: Date.parse('2021-06-11T08:00:00Z') });
     const statuses = out.filter((e): e is Status => e.type === 'status').map((s) => `${s.stage}:${s.kind}`);
-    expect(statuses).toEqual(['connector:feed_connected', 'book:book_resync', 'connector:book_resync']);
+    // The connector flags the gap, then the fresh snapshot it resubscribed for (detail.phase 'resynced').
+    expect(statuses).toEqual(['connector:feed_connected', 'book:book_resync', 'connector:book_resync', 'connector:book_resync']);
     expect(out.find((e) => e.type === 'book.forward')).toMatchObject({ underlying: 'BTC', expiryTs: Date.parse('2020-06-05T08:00:00Z'), forward: 9440.73, source: 'underlying_price', sourceName: 'SYN.BTC-5JUN20' });
     expect(out.find((e) => e.type === 'book.mark')).toMatchObject({ instrument: S.CALL, markPrice: 0.03847784, venueMarkIv: 0.6321 });
     expect(book.stats.rejected).toBe(0);

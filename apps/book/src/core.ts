@@ -54,7 +54,8 @@ const NULL_TOP: Top = [null, null, null, null];
  * - A snapshot clears both sides. Deltas before the first snapshot are dropped. A delta whose
  *   prevSeq is not the book's last seq marks the book out of sync: ONE `status` book_resync and
  *   ONE book.top with both sides null, then deltas are dropped until the next snapshot. A
- *   connector's book_resync status for an instrument does the same (without a second status).
+ *   connector's book_resync status for an instrument does the same (without a second status),
+ *   except its `detail.phase: 'resynced'` notice, which flags the fresh snapshot that follows.
  * - Crossed books: `CROSSED_BOOK_POLICY` in order-book.ts.
  * - Forwards per (venue, underlying, expiry): md.ticker underlyingPrice, else md.future mark;
  *   book.forward only when the value changes. book.mark when an option's mark price changes.
@@ -209,7 +210,9 @@ export function createBookCore(state?: unknown): BookCore {
   }
 
   function onStatus(e: Status): BookEvent[] {
-    if (e.kind === 'book_resync' && e.stage !== 'book' && e.instrument !== undefined) {
+    // A connector's `resynced` notice announces the fresh snapshot that follows it: a flag for
+    // downstream, not a reason to withhold the book again.
+    if (e.kind === 'book_resync' && e.stage !== 'book' && e.instrument !== undefined && e.detail?.phase !== 'resynced') {
       const entry = books.get(e.venue, e.instrument);
       if (entry?.book.inSync) return [e, ...outOfSync(entry, e)];
     }

@@ -137,6 +137,15 @@ const cases: { name: string; input: MdEvent[]; expected: BookEvent[] }[] = [
       top(s7, 130, 0.048, 1, 0.053, 1),
     ],
   },
+  {
+    name: "a connector's 'resynced' notice flags the fresh snapshot and withholds nothing",
+    input: [i0, s1, status('st2', 2, { kind: 'book_resync', instrument: INST, detail: { phase: 'resynced' } }), d2, d3],
+    expected: [
+      top(s1, 100, 0.05, 1.5, 0.051, 2),
+      status('st2', 2, { kind: 'book_resync', instrument: INST, detail: { phase: 'resynced' } }),
+      top(d3, 107, 0.0505, 1, 0.051, 2),
+    ],
+  },
 ];
 
 describe('book core golden cases', () => {

@@ -4,11 +4,13 @@ import { Backoff } from './backoff.ts';
 import { Pacer, TokenBucket } from './pacer.ts';
 
 describe('Backoff', () => {
-  it('doubles its ceiling up to the maximum, with equal jitter and a floor', () => {
+  it('doubles its ceiling up to the maximum, jittered between consecutive ceilings, with a floor', () => {
     const top = new Backoff({ minMs: 100, maxMs: 1_000, random: () => 1 });
     expect([1, 2, 3, 4, 5, 6].map(() => top.next())).toEqual([100, 200, 400, 800, 1_000, 1_000]);
     const low = new Backoff({ minMs: 100, maxMs: 1_000, random: () => 0 });
-    expect([1, 2, 3, 4, 5].map(() => low.next())).toEqual([100, 100, 200, 400, 500]);
+    expect([1, 2, 3, 4, 5, 6].map(() => low.next())).toEqual([100, 100, 200, 400, 800, 1_000]);
+    const mid = new Backoff({ minMs: 100, maxMs: 10_000, random: () => 0.5 });
+    expect([1, 2, 3, 4].map(() => mid.next())).toEqual([100, 150, 300, 600]);
   });
 
   it('never waits less than the attempt before, whatever the random draws', () => {

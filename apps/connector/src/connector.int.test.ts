@@ -38,6 +38,8 @@ async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Pro
 }
 
 const quiet = createLogger('connector-test', 'warn');
+/** The scenario's six data channels plus instrument.state for options and futures. */
+const CHANNELS = 8;
 
 describe('connector against a local Deribit replaying real frames', () => {
   let nats: NatsServer;
@@ -80,9 +82,10 @@ describe('connector against a local Deribit replaying real frames', () => {
     expect(events.find((e) => e.type === 'md.future')).toMatchObject({ instrument: S.PERP, markPrice: 47225 });
     expect(events.find((e) => e.type === 'md.index')).toMatchObject({ underlying: 'BTC', price: 3937.89 });
 
-    // Subscriptions: one heartbeat setup, instruments per kind, batches within Deribit's limits.
+    // Subscriptions: listing lifecycle first, one heartbeat setup, instruments per kind, batches within Deribit's limits.
     const subs = venue.requests.filter((r) => r.method === 'public/subscribe');
-    expect(subs.flatMap((r) => r.params.channels as string[]).sort()).toEqual(Object.values(S.channel).sort());
+    expect(subs[0]!.params.channels).toEqual(['instrument.state.option.BTC', 'instrument.state.future.BTC']);
+    expect(subs.slice(1).flatMap((r) => r.params.channels as string[]).sort()).toEqual(Object.values(S.channel).sort());
     expect(venue.requests.find((r) => r.method === 'public/set_heartbeat')?.params).toEqual({ interval: 10 });
     expect(venue.requests.filter((r) => r.method === 'public/get_instruments').map((r) => r.params)).toEqual([
       { currency: 'BTC', kind: 'option', expired: false }, { currency: 'BTC', kind: 'future', expired: false },
@@ -92,7 +95,7 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('sets malformed frames aside on the dead-letter subject and keeps going', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
     venue.send('{"jsonrpc":"2.0","method":"subscription","params":{"channel":"book.BTC-11JUN21-25000-P.100ms","data":{"nope":1}}');
     venue.send('not json at all');
     venue.send(S.docIndex);
@@ -122,11 +125,11 @@ describe('connector against a local Deribit replaying real frames', () => {
     const c = await start();
     await waitFor(async () => (await md()).filter((e) => e.type === 'md.book.snapshot').length === 2);
     const events = (await md()).filter((e) => ('instrument' in e && e.instrument === S.PUT) || (e.type === 'status' && e.kind === 'book_resync'));
-    expect(events.map((e) => (e.type === 'status' ? `status:${e.kind}` : `${e.type}:${'seq' in e ? e.seq - S.SNAPSHOT_CHANGE_ID : ''}`)).filter((s) => !s.startsWith('md.instrument') && !s.startsWith('md.ticker'))).toEqual([
-      'md.book.snapshot:0', 'md.book.delta:7', 'md.book.delta:19', 'md.book.delta:40', 'status:book_resync', 'md.book.snapshot:52',
+    expect(events.map((e) => (e.type === 'status' ? `status:${e.kind}:${String(e.detail?.phase)}` : `${e.type}:${'seq' in e ? e.seq - S.SNAPSHOT_CHANGE_ID : ''}`)).filter((s) => !s.startsWith('md.instrument') && !s.startsWith('md.ticker'))).toEqual([
+      'md.book.snapshot:0', 'md.book.delta:7', 'md.book.delta:19', 'md.book.delta:40', 'status:book_resync:gap', 'status:book_resync:resynced', 'md.book.snapshot:52',
     ]);
     const resync = events.find((e): e is Status => e.type === 'status')!;
-    expect(resync).toMatchObject({ instrument: S.PUT, underlying: 'BTC', stage: 'connector', detail: { prevChangeId: S.SNAPSHOT_CHANGE_ID + 31 } });
+    expect(resync).toMatchObject({ instrument: S.PUT, underlying: 'BTC', stage: 'connector', detail: { phase: 'gap', prevSeq: S.SNAPSHOT_CHANGE_ID + 31 } });
     const afterGap = venue.requests.slice(venue.requests.findIndex((r) => r.method === 'public/unsubscribe'));
     expect(afterGap.map((r) => [r.method, r.params.channels])).toEqual([['public/unsubscribe', [S.channel.putBook]], ['public/subscribe', [S.channel.putBook]]]);
     expect(c.stats.venues.deribit).toMatchObject({ resyncs: 1, droppedWhileResync: 1 });
@@ -135,7 +138,7 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('answers every test_request with public/test', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
     venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } });
     venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'heartbeat' } });
     venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } });
@@ -146,10 +149,10 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('reconnects after the venue drops the connection, with disconnect/connect status events', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
     venue.drop();
-    await venue.waitFor(() => venue!.connections === 2 && venue!.requests.filter((r) => r.method === 'public/subscribe').length >= 2);
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6 && c.stats.venues.deribit!.connects === 2);
+    await venue.waitFor(() => venue!.connections === 2 && venue!.requests.filter((r) => r.method === 'public/subscribe').length >= 4);
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS && c.stats.venues.deribit!.connects === 2);
     const statuses = (await md()).filter((e): e is Status => e.type === 'status').map((e) => e.kind);
     expect(statuses).toEqual(['feed_connected', 'feed_disconnected', 'feed_connected']);
     // The same real frames after the reconnect carry the same ids: stored once.
@@ -161,24 +164,24 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('backs off and retries a subscribe answered with 10028 too_many_requests', async () => {
     venue = await startDeribitTestServer({
       instruments: S.INSTRUMENTS, onSubscribe: S.replayScript(),
-      failRequest: ({ method, n }) => (method === 'public/subscribe' && n === 1 ? { code: 10028, message: 'too_many_requests' } : undefined),
+      failRequest: ({ method, n }) => (method === 'public/subscribe' && n === 2 ? { code: 10028, message: 'too_many_requests' } : undefined),
     });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 6);
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
     expect(c.stats.venues.deribit!.rateLimited).toBeGreaterThanOrEqual(1);
-    expect(venue.requests.filter((r) => r.method === 'public/subscribe')).toHaveLength(2);
+    expect(venue.requests.filter((r) => r.method === 'public/subscribe')).toHaveLength(3);
   });
 
   it('drops channels the venue refuses as invalid and subscribes the rest', async () => {
     venue = await startDeribitTestServer({
       instruments: S.INSTRUMENTS, onSubscribe: S.replayScript(),
-      failRequest: ({ method, n }) => (method === 'public/subscribe' && n === 1
+      failRequest: ({ method, n }) => (method === 'public/subscribe' && n === 2
         ? { code: -32602, message: 'Invalid params', data: { param: 'channels', reason: 'invalid channel', channels: [S.channel.callBook] } }
         : undefined),
     });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === 5);
-    expect(c.stats.venues.deribit).toMatchObject({ invalidChannels: 1, connects: 1 });
+    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS - 1);
+    expect(c.stats.venues.deribit).toMatchObject({ invalidChannels: 1, connects: 1, rpcErrors: 0 });
     expect(venue.requests.filter((r) => r.method === 'public/subscribe').at(-1)!.params.channels).not.toContain(S.channel.callBook);
   });
 

@@ -1,7 +1,8 @@
 import { jetstream } from '@nats-io/jetstream';
 import { Publisher, connectNats, createLogger, ensureStreams, jetstreamManager, type Logger, type PublisherStats } from '@volstream/runtime';
 import type { ConnectorConfig } from './config.ts';
-import { VENUES, type VenueName } from './exchanges/registry.ts';
+import { VENUES } from './exchanges/registry.ts';
+import { FrameRecorder } from './recording/recorder.ts';
 import { PublishSink, type PublishSinkStats } from './sink.ts';
 import type { VenueSession, VenueStats } from './venue.ts';
 
@@ -9,6 +10,8 @@ export type ConnectorStats = {
   venues: Record<string, VenueStats>;
   publisher: PublisherStats;
   sink: PublishSinkStats;
+  /** Raw-frame recording (RECORD_DIR), when on. */
+  recording?: FrameRecorder['stats'];
 };
 
 export type ConnectorHandle = {
@@ -20,10 +23,13 @@ export type ConnectorHandle = {
 };
 
 /**
- * Start the connector: one session per configured venue, every event published in order on the
- * MD stream with its deterministic id as Nats-Msg-Id. Venue sessions reconnect on their own; a
- * failed publish (events possibly lost) restarts the sessions so every book starts again from a
- * snapshot.
+ * Start the connector: one session per configured venue, all in this process, every event
+ * published in order on the MD stream with its deterministic id as Nats-Msg-Id. One process
+ * for several venues keeps one NATS connection and one ordered publish pump (the per-instrument
+ * order the book stage checks), while each venue's sessions reconnect and fail on their own;
+ * running one process per venue is the same code with VENUES=<one venue>. A failed publish
+ * (events possibly lost) restarts the sessions so every book starts again from a snapshot.
+ * With RECORD_DIR set, every raw frame is also recorded (recording/recorder.ts).
  */
 export async function startConnector(config: ConnectorConfig, opts: { log?: Logger; now?: () => number; random?: () => number } = {}): Promise<ConnectorHandle> {
   const log = opts.log ?? createLogger('connector');
@@ -43,9 +49,11 @@ export async function startConnector(config: ConnectorConfig, opts: { log?: Logg
       for (const s of sessions) s.pause?.(paused);
     },
   });
+  const recorder = config.record ? new FrameRecorder({ ...config.record, prefix: `volstream-${config.venues.join('-')}`, log }) : undefined;
+  const record = recorder ? recorder.record.bind(recorder) : undefined;
   for (const venue of config.venues) {
-    const start = VENUES[venue as VenueName];
-    sessions.push(start(config, { sink, log: opts.log ?? createLogger(`connector:${venue}`), now: opts.now, random: opts.random }));
+    const start = VENUES[venue];
+    sessions.push(start(config, { sink, log: opts.log ?? createLogger(`connector:${venue}`), now: opts.now, random: opts.random, record }));
   }
   log.info('started', { venues: config.venues.join(','), nats: config.natsUrl });
 
@@ -53,11 +61,13 @@ export async function startConnector(config: ConnectorConfig, opts: { log?: Logg
     get venues() { return Object.fromEntries(sessions.map((s) => [s.venue, s.stats])); },
     publisher: publisher.stats,
     sink: sink.stats,
+    ...(recorder ? { recording: recorder.stats } : {}),
   };
 
   let stopping: Promise<void> | undefined;
   const stop = () => (stopping ??= (async () => {
     await Promise.all(sessions.map((s) => s.stop()));
+    await recorder?.close();
     await sink.drain();
     await nc.drain().catch(() => undefined);
     log.info('stopped', { published: publisher.stats.published, duplicates: publisher.stats.duplicates, failed: publisher.stats.failed });
@@ -67,6 +77,7 @@ export async function startConnector(config: ConnectorConfig, opts: { log?: Logg
     const closed = await nc.closed();
     if (!stopping) {
       await Promise.all(sessions.map((s) => s.stop()));
+      await recorder?.close();
       throw closed ?? new Error('NATS connection closed');
     }
     await stopping;

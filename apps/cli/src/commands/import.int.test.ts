@@ -164,24 +164,50 @@ describe('volstream import into a real nats-server', () => {
   });
 
   it('imports a raw recording and Deribit order-book JSON lines through the connector\'s mapper', async () => {
+    const fixture = (f: string) => readFileSync(join(connectorFixtures, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.stringify((JSON.parse(l) as { frame: unknown }).frame));
+    // A recording of real frames, 5 ms apart: Deribit control frames (heartbeats, answers, the
+    // index) and 40 get_order_book answers, then OKX frames.
+    const frames = [
+      ...['deribit-control-frames.jsonl', 'deribit-order-book-chain.jsonl'].flatMap(fixture).map((frame) => ({ venue: 'deribit', frame })),
+      ...fixture('okx-frames.jsonl').map((frame) => ({ venue: 'okx', frame })),
+    ];
+    const text = frames.map((f, i) => JSON.stringify({ ...f, recvTs: 1_589_434_900_000 + 5 * i })).join('\n') + '\n';
+    const rec = join(dir, 'deribit-okx.jsonl.gz');
+    writeFileSync(rec, gzipSync(text));
     await withNats(async (n) => {
-      // A recording of real frames: control frames (heartbeats, answers, the index) and 40
-      // get_order_book answers, 5 ms apart.
-      const frames = ['deribit-control-frames.jsonl', 'deribit-order-book-chain.jsonl'].flatMap((f) =>
-        readFileSync(join(connectorFixtures, f), 'utf8').split('\n').filter((l) => l.trim()).map((l) => JSON.stringify((JSON.parse(l) as { frame: unknown }).frame)));
-      const rec = join(dir, 'deribit.jsonl.gz');
-      writeFileSync(rec, gzipSync(frames.map((frame, i) => JSON.stringify({ venue: 'deribit', recvTs: 1_589_434_900_000 + 5 * i, frame })).join('\n') + '\n'));
       const first = await run(['--input', rec], n.url);
       expect(first.code, first.stderr).toBe(0);
       expect(first.stdout).toContain('(recording)');
+      expect(first.stdout).toMatch(/refused no_market_data: \d+/);
       const stored = await readMd(n.url);
       // Each order-book answer: a snapshot and a ticker with the connector's own ids.
-      expect(stored.events.filter((e) => e.type === 'md.book.snapshot')).toHaveLength(40);
-      expect(stored.events.filter((e) => e.type === 'md.ticker')).toHaveLength(40);
-      expect(stored.events.find((e) => e.type === 'md.ticker')!.id).toMatch(/^deribit:ticker:BTC-/);
+      const deribit = stored.events.filter((e) => e.venue === 'deribit');
+      expect(deribit.filter((e) => e.type === 'md.book.snapshot')).toHaveLength(40);
+      expect(deribit.filter((e) => e.type === 'md.ticker')).toHaveLength(40);
+      expect(deribit.find((e) => e.type === 'md.ticker')!.id).toMatch(/^deribit:ticker:BTC-/);
+      expect(stored.events.some((e) => e.venue === 'okx')).toBe(true);
       const again = await run(['--input', rec], n.url);
       expect(again.stdout).toMatch(/events: 0 published/);
       expect((await readMd(n.url)).messages).toEqual(stored.messages);
+      // --venue takes one venue's frames only.
+      const okxOnly = await run(['--input', rec, '--venue', 'okx'], n.url);
+      expect(okxOnly.stdout).toMatch(/refused other_venue: \d+ \(e\.g\. line 1: deribit\)/);
+    });
+    await withNats(async (n) => {
+      // A recording the recorder was still writing: its gzip ends mid-line, which is not an error.
+      const whole = gzipSync(text);
+      const partial = join(dir, 'deribit-okx.jsonl.gz.partial');
+      writeFileSync(partial, whole.subarray(0, Math.floor(whole.length * 0.6)));
+      const r = await run(['--input', partial], n.url);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('.partial recording cut short');
+      const rows = Number(/: (\d+) rows/.exec(r.stdout)![1]);
+      expect(rows).toBeGreaterThan(10);
+      expect(rows).toBeLessThan(frames.length);
+      // The same bytes under another name are a damaged file.
+      const damaged = join(dir, 'damaged.jsonl.gz');
+      writeFileSync(damaged, whole.subarray(0, Math.floor(whole.length * 0.6)));
+      expect((await run(['--input', damaged], n.url)).stderr).toMatch(/line \d+: unreadable gzip data/);
     });
     await withNats(async (n) => {
       const jsonl = await run(['--input', join(svi, 'orderbook_chain_2020-05-14T0541Z_btc.jsonl'), '--format', 'deribit-jsonl'], n.url);

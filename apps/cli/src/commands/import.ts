@@ -21,7 +21,10 @@ Formats (auto: detected from the first line):
   deribit-jsonl  Deribit public/get_order_book results, one JSON object per line (the chain files
                  \`volstream fit\` reads), through the connector's Deribit mapper; recvTs = timestamp.
   recording      the connector's raw capture, JSON lines {"venue","recvTs","frame"}: each frame
-                 goes through the connector's mapper for its venue at its recorded receive time.
+                 goes through the connector's pipeline for its venue (mapper, instrument registry,
+                 book sequencing, OKX checksums) at its recorded receive time: the events the live
+                 connector published, with its ids. A .partial recording (still written, or left
+                 by a crash) ends at its last complete line.
 
 Importing is idempotent: event ids derive from the data (venue, symbol, timestamp, kind), so
 JetStream drops repeats within its duplicate window (2 min); beyond it, each subject's last
@@ -53,6 +56,7 @@ export function summaryText(s: ImportSummary): string {
     `imported ${s.file} (${s.format}) in ${(s.elapsedMs / 1_000).toFixed(1)} s: ${fmt(s.rows)} rows, ${fmt(s.taken)} taken, ${fmt(s.rows - s.taken)} refused`,
     `events: ${fmt(s.events.published)} published, ${fmt(s.events.duplicates)} duplicates (dropped by JetStream), ${fmt(s.events.skipped)} already in the stream (not sent)`,
   ];
+  if (s.truncated) lines.push('the file is a .partial recording cut short: read up to its last complete line');
   for (const [reason, n] of Object.entries(s.refused).sort(([a], [b]) => a.localeCompare(b))) {
     lines.push(`  refused ${reason}: ${fmt(n)} (e.g. ${s.examples[reason]})`);
   }

@@ -1,31 +1,38 @@
 import type { MdEvent } from '@volstream/events';
 
-/** What the connector's mapper makes of one raw venue frame. */
-export type FrameResult = { events: MdEvent[]; rejected?: { reason: string } };
+/** What the connector makes of one raw venue frame. */
+export type FrameResult = {
+  events: MdEvent[];
+  /** Why the frame could not be used. */
+  rejected?: { reason: string };
+  /** Why a recognised frame carries nothing to publish (acks, pongs, unused channels). */
+  ignored?: string;
+};
 
-/** Maps raw frames of any venue it knows, keeping each venue's mapper context (instrument
- * registry) across frames; undefined for a venue it has no mapper for. */
+/** Maps raw frames of any venue it knows, keeping each venue's state across frames; undefined
+ * for a venue the connector has no mapper for. */
 export type FrameMapper = (venue: string, frame: string, recvTs: number) => FrameResult | undefined;
 
 /**
- * The connector's own mappers, so an imported capture becomes exactly the events the live
- * connector published. Loaded on demand: Tardis imports do not need the connector at all.
- *
- * Today the connector exports Deribit's mapper only (`mapDeribitMessage`); the instrument
- * registry is filled from the `md.instrument` events its get_instruments answers give, as the
- * live session does. TODO(connector): switch to `createMapperContext` / `mapRecordedFrame`
- * once @volstream/connector exports them, for OKX, Bybit and Binance captures.
+ * The connector's own frame pipeline (`createMapperContext` / `mapRecordedFrame`: the venue's
+ * mapper, its instrument registry, the book sequencing rules and OKX checksums), one context
+ * per venue, so an imported capture becomes exactly the events the live connector published.
+ * Loaded on demand: Tardis imports do not need the connector at all.
  */
 export async function loadFrameMapper(): Promise<FrameMapper> {
-  const { mapDeribitMessage } = await import('@volstream/connector');
-  type Info = { kind: 'option' | 'future' | 'perpetual'; underlying: string; expiryTs?: number | undefined };
-  const instruments = new Map<string, Info>();
+  const { createMapperContext, mapRecordedFrame, isVenueName } = await import('@volstream/connector');
+  const contexts = new Map<string, ReturnType<typeof createMapperContext>>();
   return (venue, frame, recvTs) => {
-    if (venue !== 'deribit') return undefined;
-    const r = mapDeribitMessage(frame, recvTs, { instruments });
-    for (const e of r.events) {
-      if (e.type === 'md.instrument') instruments.set(e.instrument, { kind: e.kind, underlying: e.underlying, expiryTs: e.expiryTs });
+    if (!isVenueName(venue)) return undefined;
+    let ctx = contexts.get(venue);
+    if (!ctx) {
+      ctx = createMapperContext(venue);
+      contexts.set(venue, ctx);
     }
-    return r.rejected ? { events: r.events, rejected: r.rejected } : { events: r.events };
+    const r = mapRecordedFrame({ venue, recvTs, frame }, ctx);
+    const out: FrameResult = { events: r.events };
+    if (r.rejected) out.rejected = { reason: r.rejected.reason };
+    if (r.ignored !== undefined) out.ignored = r.ignored;
+    return out;
   };
 }

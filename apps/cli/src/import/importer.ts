@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
+import { setImmediate as yieldToIo } from 'node:timers/promises';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { STREAM_NAMES, subjectFor } from '@volstream/events';
+import { STREAM_NAMES, encode, subjectFor } from '@volstream/events';
 import { ensureStreams, Publisher, type NatsConnection, type StreamOverrides } from '@volstream/runtime';
 import { createDeribitJsonlMapper } from './deribit-jsonl.ts';
 import { ImportFileError } from './errors.ts';
@@ -37,6 +38,8 @@ export type ImportSummary = {
     /** Not sent: already on their subject (StreamCheck). */
     skipped: number;
   };
+  /** A `.partial` recording whose gzip ended early: read up to its last complete line. */
+  truncated: boolean;
   elapsedMs: number;
 };
 
@@ -69,12 +72,15 @@ export async function importFile(o: ImportOptions): Promise<ImportSummary> {
   const jsm = await jetstreamManager(o.nc);
   await ensureStreams(jsm, o.streamOverrides);
   const file = await openInput(o.input);
-  const pub = new Publisher(jetstream(o.nc), o.maxInFlight);
+  const maxInFlight = o.maxInFlight ?? 5_000;
+  // The Publisher's own limit is never reached (the loop waits first), so every publish is
+  // sent at once and in file order.
+  const pub = new Publisher(jetstream(o.nc), maxInFlight + 1);
   const check = new StreamCheck(jsm, STREAM_NAMES.md);
   const venue = o.venue === undefined ? {} : { venue: o.venue };
   const s: ImportSummary = {
     file: basename(o.input), format: 'tardis', rows: 0, taken: 0, refused: {}, examples: {},
-    events: { published: 0, duplicates: 0, skipped: 0 }, elapsedMs: 0,
+    events: { published: 0, duplicates: 0, skipped: 0 }, truncated: false, elapsedMs: 0,
   };
   const progress = () => o.onProgress?.({ rows: s.rows, fraction: file.size > 0 ? file.bytesRead() / file.size : 1, elapsedMs: performance.now() - started });
   const refuse = (reason: string, line: number, detail?: string) => {
@@ -85,33 +91,48 @@ export async function importFile(o: ImportOptions): Promise<ImportSummary> {
   let map: LineMapper | undefined;
   let line = 0;
   let lastProgress = performance.now();
+  let sendError: unknown;
   const every = o.progressEveryMs ?? 1_000;
   try {
-    for await (const text of file.lines()) {
-      line++;
-      if (!map) {
-        if (text.trim() === '') continue;
-        s.format = o.format === undefined || o.format === 'auto' ? detectFormat(text, line) : o.format;
-        map = s.format === 'tardis' ? createTardisMapper(venue)
-          : s.format === 'recording' ? createRecordingMapper(await loadFrameMapper(), venue)
-          : createDeribitJsonlMapper(await loadFrameMapper(), venue);
-      }
-      const r = map(text, line);
-      if (r === null) continue;
-      s.rows++;
-      if ('refused' in r) {
-        refuse(r.refused, line, r.detail);
-      } else {
+    for await (const chunk of file.lines()) {
+      for (const text of chunk) {
+        line++;
+        if (!map) {
+          if (text.trim() === '') continue;
+          s.format = o.format === undefined || o.format === 'auto' ? detectFormat(text, line) : o.format;
+          map = s.format === 'tardis' ? createTardisMapper(venue)
+            : s.format === 'recording' ? createRecordingMapper(await loadFrameMapper(), venue)
+            : createDeribitJsonlMapper(await loadFrameMapper(), venue);
+        }
+        const r = map(text, line);
+        if (r === null) continue;
+        s.rows++;
+        if ('refused' in r) {
+          refuse(r.refused, line, r.detail);
+          continue;
+        }
         let sent = 0;
         for (const e of r.events) {
           const subject = subjectFor('md', e);
-          if (await check.stored(subject, e)) continue;
-          await pub.publish('md', e);
+          let stored = check.stored(subject, e);
+          if (stored === undefined) {
+            await check.load(subject);
+            stored = check.stored(subject, e)!;
+          }
+          if (stored) continue;
+          // Not awaited: nats.js sends what is published in one tick as one socket write, where
+          // an await per message (or a window refilled one ack at a time) makes a write per message.
+          pub.publishRaw(subject, encode(e), e.id).catch((err: unknown) => { sendError ??= err; });
           sent++;
+          if (pub.inFlight >= maxInFlight) {
+            // Backpressure with hysteresis: let the acks in until half the window is free.
+            while (pub.inFlight > maxInFlight / 2) await yieldToIo();
+          }
         }
         if (sent > 0) s.taken++;
         else refuse('already_in_stream', line);
       }
+      if (sendError !== undefined) throw sendError;
       if (performance.now() - lastProgress >= every) {
         lastProgress = performance.now();
         progress();
@@ -133,6 +154,7 @@ export async function importFile(o: ImportOptions): Promise<ImportSummary> {
       s.elapsedMs = performance.now() - started;
     }
   }
+  s.truncated = file.truncated();
   progress();
   return s;
 }

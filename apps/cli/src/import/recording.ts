@@ -38,6 +38,6 @@ export function createRecordingMapper(mapFrame: FrameMapper, { venue }: { venue?
     if (mapped === undefined) return { refused: 'unsupported_venue', detail: rec.venue };
     if (mapped.events.length > 0) return { events: mapped.events };
     if (mapped.rejected) return { refused: 'frame_rejected', detail: mapped.rejected.reason };
-    return { refused: 'no_market_data' };
+    return mapped.ignored !== undefined ? { refused: 'no_market_data', detail: mapped.ignored } : { refused: 'no_market_data' };
   };
 }

@@ -28,13 +28,12 @@ export class StreamCheck {
 
   constructor(private readonly jsm: JetStreamManager, private readonly stream: string) {}
 
-  /** Whether the event is already stored on its subject (then it must not be published again). */
-  async stored(subject: string, e: { id: string; recvTs: number }): Promise<boolean> {
-    let mark = this.marks.get(subject);
-    if (mark === undefined) {
-      mark = await this.lastOn(subject);
-      this.marks.set(subject, mark);
-    }
+  /** Whether the event is already stored on its subject (then it must not be published again);
+   * undefined until the subject's mark is `load`ed (kept synchronous: the import loop awaits
+   * nothing it need not, so the client can coalesce its writes). */
+  stored(subject: string, e: { id: string; recvTs: number }): boolean | undefined {
+    const mark = this.marks.get(subject);
+    if (mark === undefined) return undefined;
     if (mark === null || mark.passed) return false;
     if (e.recvTs > mark.recvTs) {
       mark.passed = true;
@@ -44,6 +43,11 @@ export class StreamCheck {
     if (e.recvTs === mark.recvTs && e.id === mark.id) mark.passed = true;
     this.skipped++;
     return true;
+  }
+
+  /** Reads the subject's mark (its last stored message), once. */
+  async load(subject: string): Promise<void> {
+    if (!this.marks.has(subject)) this.marks.set(subject, await this.lastOn(subject));
   }
 
   private async lastOn(subject: string): Promise<Mark | null> {

@@ -29,6 +29,8 @@ export type DeribitConfig = {
   requestTimeoutMs: number;
   /** Re-list instruments this often as a backstop to instrument.state (ms; 0 = only at connect). */
   instrumentsRefreshMs: number;
+  /** No frame for this long: the link is dead (default two heartbeat intervals + 5 s). */
+  silenceMs?: number;
 };
 
 export type DeribitStats = {
@@ -213,7 +215,7 @@ class DeribitSession implements VenueSession {
       this.connectionStatus('feed_connected', 'websocket open');
       ws.on('message', (data: WebSocket.RawData) => this.onFrame(rawText(data), this.now()));
       ws.once('close', () => this.failPending(new SessionClosedError()));
-      timers.push(setInterval(() => this.checkLiveness(ws), 1_000));
+      timers.push(setInterval(() => this.checkLiveness(ws), Math.min(1_000, Math.max(50, (this.config.silenceMs ?? 4_000) / 4))));
       timers.push(setInterval(() => this.checkStale(), Math.max(100, Math.min(1_000, this.config.staleAfterMs / 4))));
 
       await this.request('public/set_heartbeat', { interval: this.config.heartbeatS });
@@ -245,7 +247,7 @@ class DeribitSession implements VenueSession {
   /** No frame for two heartbeat intervals (Deribit sends one each interval): the link is dead. */
   private checkLiveness(ws: WebSocket): void {
     const silentMs = this.now() - this.lastFrameAt;
-    if (silentMs > this.config.heartbeatS * 2_000 + 5_000) {
+    if (silentMs > (this.config.silenceMs ?? this.config.heartbeatS * 2_000 + 5_000)) {
       this.log.warn('no frames, closing', { silentMs });
       ws.terminate();
     }
