@@ -28,11 +28,11 @@ export const VENUES: Record<VenueName, (config: ConnectorConfig, deps: VenueSess
  * go through exactly what the live session ran (mapRecordedFrame). One mapper per venue: the
  * payloads themselves say which format they are (Binance 2023 vs 2025, OKX v3 vs v5).
  */
-export const MAPPERS: Record<VenueName, { map: VenueMapper<RegistryContext, unknown>; verifier?: () => BookVerifier<unknown> }> = {
+export const MAPPERS: Record<VenueName, { map: VenueMapper<RegistryContext, unknown>; verifier?: () => BookVerifier<unknown>; dropOlderSnapshots?: boolean }> = {
   deribit: { map: mapDeribitMessage as VenueMapper<RegistryContext, unknown> },
   okx: { map: mapOkxMessage as VenueMapper<RegistryContext, unknown>, verifier: () => new OkxChecksumVerifier() as BookVerifier<unknown> },
   bybit: { map: mapBybitMessage as VenueMapper<RegistryContext, unknown> },
-  binance: { map: mapBinanceMessage as VenueMapper<RegistryContext, unknown> },
+  binance: { map: mapBinanceMessage as VenueMapper<RegistryContext, unknown>, dropOlderSnapshots: true },
 };
 
 export type { StreamControl };

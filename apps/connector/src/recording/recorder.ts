@@ -1,4 +1,4 @@
-import { createWriteStream, mkdirSync, renameSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, openSync, renameSync, type WriteStream } from 'node:fs';
 import { join } from 'node:path';
 import { createGzip, type Gzip } from 'node:zlib';
 import type { Logger } from '@volstream/runtime';
@@ -78,7 +78,8 @@ export class FrameRecorder {
     const final = join(this.opts.dir, name);
     const path = final + PARTIAL_SUFFIX;
     const gzip = createGzip();
-    const out = createWriteStream(path);
+    // Opened now, so the `.partial` file exists from the first frame on.
+    const out = createWriteStream(path, { fd: openSync(path, 'w') });
     const f: OpenFile = { path, gzip, out, bytes: 0, closed: Promise.resolve() };
     gzip.on('data', (chunk: Buffer) => {
       f.bytes += chunk.length;

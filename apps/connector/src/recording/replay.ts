@@ -14,7 +14,7 @@ export function createMapperContext(venue: VenueName | string): MapperContext {
   if (!isVenueName(venue)) throw new Error(`unknown venue ${JSON.stringify(venue)}`);
   const m = MAPPERS[venue];
   const pipeline = new FramePipeline<RegistryContext, unknown>({
-    venue, map: m.map, ctx: { instruments: new Map() }, ...(m.verifier ? { verifier: m.verifier() } : {}),
+    venue, map: m.map, ctx: { instruments: new Map() }, ...(m.verifier ? { verifier: m.verifier() } : {}), dropOlderSnapshots: m.dropOlderSnapshots ?? false,
   });
   return { venue, pipeline };
 }

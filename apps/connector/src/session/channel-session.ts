@@ -286,7 +286,9 @@ export class ChannelSession implements VenueSession {
     this.live.delete(name);
     this.stats.delisted++;
     this.opts.pipeline.forget(name);
+    const shared = new Set([...this.live.values()].flatMap((d) => this.opts.plan.instrumentChannels(d)));
     for (const ch of this.opts.plan.instrumentChannels(def)) {
+      if (shared.has(ch)) continue; // still needed by another listing (a per-expiry stream)
       this.stale.untrack(ch);
       this.bookOf.delete(ch);
       const conn = this.conns.find((c) => c.channels.has(ch));
@@ -356,7 +358,8 @@ class Connection {
   readonly channels = new Set<string>();
   readonly subscribed = new Set<string>();
   private readonly backoff: Backoff;
-  private readonly bucket: TokenBucket;
+  /** Request budget of the current socket (venues count per connection: a new socket starts afresh). */
+  private bucket: TokenBucket;
   private readonly pending = new Map<number, Pending>();
   private readonly resyncQueue = new Set<string>();
   private ws: WebSocket | undefined;
@@ -436,6 +439,7 @@ class Connection {
       });
       if (this.stopped) return;
       connected = true;
+      this.bucket = new TokenBucket(this.p.budget, this.s.now);
       this.subscribed.clear();
       this.lastFrameAt = this.s.now();
       this.s.onConnected(this);
@@ -485,7 +489,7 @@ class Connection {
 
   /** Subscribe channels added while running (new listings); they wait for the connection if it is down. */
   subscribeLater(channels: readonly string[]): void {
-    for (const c of channels) this.waiting.add(c);
+    for (const c of channels) if (!this.subscribed.has(c)) this.waiting.add(c);
     if (this.open) void this.flush();
   }
 

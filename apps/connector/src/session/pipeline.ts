@@ -58,6 +58,7 @@ export type PipelineStats = {
 export class FramePipeline<Ctx extends RegistryContext, C> {
   readonly stats: PipelineStats = { frames: 0, events: 0, rejected: 0, ignored: 0, resyncs: 0, checksumMismatches: 0, duplicates: 0, droppedWhileResync: 0 };
   private readonly continuity = new ContinuityTracker();
+  private readonly lastSnapshot = new Map<string, number>();
 
   constructor(private readonly opts: {
     venue: string;
@@ -66,6 +67,12 @@ export class FramePipeline<Ctx extends RegistryContext, C> {
     verifier?: BookVerifier<C>;
     /** Ask again for a snapshot that has not come after this long (frame time, ms). */
     resyncTimeoutMs?: number;
+    /**
+     * Snapshot-only streams (Binance partial depth): every push is a whole book whose seq only
+     * grows, so a snapshot older than the last one applied is a late or reordered frame and is
+     * dropped. Not for venues whose sequence restarts (Bybit u = 1, OKX resets).
+     */
+    dropOlderSnapshots?: boolean;
   }) {}
 
   get ctx(): Ctx {
@@ -104,6 +111,14 @@ export class FramePipeline<Ctx extends RegistryContext, C> {
         out.events.push(ev);
         return;
       case 'md.book.snapshot': {
+        if (this.opts.dropOlderSnapshots) {
+          const last = this.lastSnapshot.get(ev.instrument);
+          if (last !== undefined && ev.seq < last) {
+            this.stats.duplicates++;
+            return;
+          }
+          this.lastSnapshot.set(ev.instrument, ev.seq);
+        }
         const mismatch = this.opts.verifier?.check(ev, control);
         if (mismatch !== undefined) return this.fail(ev, mismatch, out);
         const wasResyncing = this.continuity.isResyncing(ev.instrument);
@@ -157,6 +172,8 @@ export class FramePipeline<Ctx extends RegistryContext, C> {
   forget(instrument?: string): void {
     this.continuity.clear(instrument);
     this.opts.verifier?.forget(instrument);
+    if (instrument === undefined) this.lastSnapshot.clear();
+    else this.lastSnapshot.delete(instrument);
   }
 
   isResyncing(instrument: string): boolean {

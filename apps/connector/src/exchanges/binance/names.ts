@@ -34,6 +34,8 @@ export const binanceStreams = {
   depth: (symbol: string, f: BinanceFormat, levels = f === '2023' ? 100 : 20) => `${f === '2025' ? symbol.toLowerCase() : symbol}@depth${levels}@100ms`,
   /** Per underlying (`BTCUSDT`): 2025 `btcusdt@optionMarkPrice`; 2023 `BTC@markPrice`. */
   markPrice: (underlying: string, f: BinanceFormat) => (f === '2025' ? `${underlying.toLowerCase()}@optionMarkPrice` : `${baseOfUnderlying(underlying) ?? underlying}@markPrice`),
+  /** 2023 only: best prices and IVs of one expiry's options, `BTC@ticker@251219` (the 2025 mark-price rows carry them). */
+  tickerByExpiry: (base: string, yymmdd: string) => `${base}@ticker@${yymmdd}`,
   /** 2023 only: `BTCUSDT@index` (the 2025 mark-price rows carry the index as `i`). */
   index: (underlying: string) => `${underlying}@index`,
   /** New listings: 2023 `option_pair`; 2025 `!optionSymbol`. */

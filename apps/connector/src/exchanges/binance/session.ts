@@ -5,7 +5,7 @@ import { fetchText, joinUrl } from '../../session/rest.ts';
 import type { StreamControl } from '../../session/stream-control.ts';
 import { venueSymbol } from '../common/expiry.ts';
 import { VENUE, mapBinanceMessage } from './mapper.ts';
-import { baseOfUnderlying, binanceStreams, type BinanceFormat } from './names.ts';
+import { baseOfUnderlying, binanceStreams, parseBinanceSymbol, type BinanceFormat } from './names.ts';
 
 export type BinanceConfig = {
   /** Combined-stream endpoint for depth (2025 "public" path; 2023 the one eoptions endpoint). */
@@ -37,7 +37,8 @@ export function binanceProtocol(c: Pick<BinanceConfig, 'url' | 'marketUrl' | 'fo
     maxPerRequest: 50,
     maxPerConnection: 200,
     budget: { burst: 5, perSecond: 4 },
-    connectsPerSecond: 2,
+    // UNVERIFIED for options (spot allows 300 connections per 5 minutes per IP).
+    connectsPerSecond: 5,
     ping: (id) => JSON.stringify({ method: 'LIST_SUBSCRIPTIONS', id }),
     pingEveryMs: Math.max(100, Math.min(20_000, c.silenceMs / 3)),
     silenceMs: c.silenceMs,
@@ -48,7 +49,7 @@ export function binanceProtocol(c: Pick<BinanceConfig, 'url' | 'marketUrl' | 'fo
 /** Binance session: listings from REST exchangeInfo plus the new-symbol stream; partial depth per option; mark prices per underlying. */
 export function startBinanceSession(config: BinanceConfig, deps: VenueSessionDeps): VenueSession {
   const ctx: RegistryContext = { instruments: new Map() };
-  const pipeline = new FramePipeline<RegistryContext, StreamControl>({ venue: VENUE, map: mapBinanceMessage, ctx });
+  const pipeline = new FramePipeline<RegistryContext, StreamControl>({ venue: VENUE, map: mapBinanceMessage, ctx, dropOlderSnapshots: true });
   const f = config.format;
   const markStreams = new Map(config.underlyings.map((u) => [binanceStreams.markPrice(u, f), baseOfUnderlying(u)]));
   const indexStreams = new Map(f === '2023' ? config.underlyings.map((u) => [binanceStreams.index(u), baseOfUnderlying(u)]) : []);
@@ -64,7 +65,12 @@ export function startBinanceSession(config: BinanceConfig, deps: VenueSessionDep
     requestTimeoutMs: config.requestTimeoutMs,
     plan: {
       staticChannels: [...markStreams.keys(), ...indexStreams.keys(), binanceStreams.newSymbols(f)],
-      instrumentChannels: (def) => [depth(def.instrument)],
+      instrumentChannels: (def) => {
+        if (f === '2025') return [depth(def.instrument)];
+        // 2023: quotes and IVs come per expiry (one stream shared by that expiry's options).
+        const p = parseBinanceSymbol(venueSymbol(def.instrument));
+        return p ? [depth(def.instrument), binanceStreams.tickerByExpiry(p.base, p.expiry)] : [depth(def.instrument)];
+      },
       bookChannel: depth,
       // 2025 fstream routes depth to /public and mark prices and listings to /market.
       routeOf: (ch) => (f === '2025' && !ch.includes('@depth') ? 'market' : 'public'),

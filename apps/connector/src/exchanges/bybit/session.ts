@@ -36,7 +36,8 @@ export function bybitProtocol(c: Pick<BybitConfig, 'url' | 'pingMs'>): ChannelPr
     connectsPerSecond: 5,
     ping: (id) => JSON.stringify({ req_id: String(id), op: 'ping' }),
     pingEveryMs: c.pingMs,
-    silenceMs: 2 * c.pingMs + 5_000,
+    // Two pings unanswered (plus some slack) and the link is dead.
+    silenceMs: 2 * c.pingMs + Math.min(5_000, c.pingMs),
     ackPerChannel: false,
   };
 }

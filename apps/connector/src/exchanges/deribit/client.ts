@@ -263,7 +263,10 @@ class DeribitSession implements VenueSession {
     try {
       await this.subscribe(channels);
     } catch (err) {
-      this.log.info('instrument.state not available; relying on re-listing', { err: (err as Error).message });
+      // A venue without the channel (-32602; channels it names are already dropped by subscribe)
+      // still works through re-listing; any other error restarts the session as usual.
+      if (!(err instanceof RpcError) || err.code !== RPC_INVALID_PARAMS) throw err;
+      this.log.info('instrument.state not available; relying on re-listing', { err: err.message });
     }
   }
 

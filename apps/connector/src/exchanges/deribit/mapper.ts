@@ -319,7 +319,8 @@ function mapResult(e: Envelope, recvTs: number, ctx: DeribitContext): DeribitMap
 function guessMethod(result: unknown): string | undefined {
   if (result === 'ok') return 'public/set_heartbeat';
   if (Array.isArray(result)) {
-    if (result.length === 0) return undefined;
+    // An empty list (no instruments of a kind, no channels): nothing to publish whatever asked.
+    if (result.length === 0) return 'empty list';
     if (result.every((x) => typeof x === 'string')) return 'public/subscribe';
     if (LooksLikeInstrument.safeParse(result[0]).success) return 'public/get_instruments';
     if (typeof result[0] === 'object' && result[0] !== null && 'instrument_name' in result[0]) return 'public/get_book_summary_by_currency';

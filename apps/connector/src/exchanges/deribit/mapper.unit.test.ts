@@ -197,3 +197,34 @@ describe('mapDeribitMessage on bad input', () => {
     }), { numRuns: 3_000 });
   });
 });
+
+describe('mapDeribitMessage: listings while running', () => {
+  const listing = (JSON.parse(frameOf(/ws_misc.*line 4 /)) as { result: Record<string, unknown>[] }).result[0]!;
+  const state = (instrument_name: string, st: string, timestamp: number) => notification(`instrument.state.option.ETH`, { instrument_name, state: st, timestamp });
+
+  it('instrument.state: created/started ask for the listing; terminated ends a known one with an inactive md.instrument', () => {
+    expect(map(state('ETH-6JUL25-1500-C', 'created', 1751700000000)).control).toEqual({ kind: 'instrument_state', instrument: 'ETH-6JUL25-1500-C', state: 'created', change: 'listed', ts: 1751700000000 });
+    const ctx: DeribitContext = { instruments: new Map() };
+    const listed = map({ jsonrpc: '2.0', id: 9, result: listing, usOut: 1751758217175538 }, { ...ctx, methodOf: () => 'public/get_instrument' });
+    expect(listed.events).toHaveLength(1);
+    const def = listed.events[0]!;
+    ctx.instruments.set('ETH-6JUL25-1500-C', { kind: 'option', underlying: 'ETH', expiryTs: 1751788800000, def: def as never });
+    const ended = map(state('ETH-6JUL25-1500-C', 'terminated', 1751788900000), ctx);
+    expect(ended.control).toMatchObject({ change: 'ended' });
+    expect(ended.events).toEqual([{ ...def, id: 'deribit:instrument:ETH-6JUL25-1500-C:1751788900000:terminated', ts: 1751788900000, recvTs: RECV, active: false }]);
+    // `settled` before the expiry is a daily settlement, not an end.
+    expect(map(state('ETH-6JUL25-1500-C', 'settled', 1751700000000), ctx)).toMatchObject({ events: [], control: { change: 'other' } });
+  });
+
+  it('reads public/get_instrument answers by shape, and instrument.creation notifications', () => {
+    expect(map({ jsonrpc: '2.0', id: 77, result: listing }).events[0]).toMatchObject({ type: 'md.instrument', instrument: 'ETH-6JUL25-1500-C' });
+    expect(map(notification('instrument.creation.option.ETH', listing)).events[0]).toMatchObject({ type: 'md.instrument', instrument: 'ETH-6JUL25-1500-C', ts: RECV });
+  });
+
+  it('USDC-settled linear options: settlement linear, quote USDC, and their price index named for the session', () => {
+    const linear = { ...listing, instrument_name: 'XRP_USDC-29JUN26-0d025-C', instrument_type: 'linear', base_currency: 'XRP', quote_currency: 'USDC', settlement_currency: 'USDC', counter_currency: 'USDC', price_index: 'xrp_usdc', strike: 0.025, contract_size: 1000, expiration_timestamp: Date.parse('2026-06-29T08:00:00Z') };
+    const r = map({ jsonrpc: '2.0', id: 3, result: [linear], usOut: 1751758217175538 }, { instruments: new Map(), methodOf: () => 'public/get_instruments' });
+    expect(r.events[0]).toMatchObject({ instrument: 'XRP_USDC-29JUN26-0d025-C', underlying: 'XRP', settlement: 'linear', quoteCurrency: 'USDC', contractSize: 1000, strike: 0.025 });
+    expect(r.control).toMatchObject({ method: 'public/get_instruments', priceIndexes: ['xrp_usdc'] });
+  });
+});

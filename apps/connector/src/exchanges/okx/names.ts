@@ -44,7 +44,7 @@ export function okxChannelKey(arg: { channel: string; instId?: string | undefine
 }
 
 /** The subscribe `arg` object of a channel key (inverse of okxChannelKey for what we subscribe). */
-export function okxArg(key: string): Record<string, string> {
+export function okxArg(key: string): { channel: string; instId?: string; instFamily?: string; instType?: string } {
   const i = key.indexOf(':');
   const channel = key.slice(0, i);
   const target = key.slice(i + 1);

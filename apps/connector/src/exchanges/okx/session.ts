@@ -41,7 +41,8 @@ export function okxProtocol(c: Pick<OkxConfig, 'url' | 'booksPerConnection' | 'p
     connectsPerSecond: 3,
     ping: () => 'ping',
     pingEveryMs: c.pingMs,
-    silenceMs: 2 * c.pingMs + 5_000,
+    // Two pings unanswered (plus some slack) and the link is dead.
+    silenceMs: 2 * c.pingMs + Math.min(5_000, c.pingMs),
     ackPerChannel: true,
   };
 }

@@ -118,8 +118,9 @@ export function binanceProtocol(model: ModelDriver): EmulatedProtocol {
       return out;
     },
 
+    /** Partial depth is pushed at its update speed whether or not the book changed (same u: same book). */
     onTick(now) {
-      return underlyings().map((u) => markPrice(u, now));
+      return [...underlyings().map((u) => markPrice(u, now)), ...model.listedOptions().map((o) => depth(o, now, bookOf(o).u - 3))];
     },
 
     http(path) {

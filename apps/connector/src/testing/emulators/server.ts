@@ -77,8 +77,8 @@ export type EmulatorRequest = { at: number; client: number; text: string };
  */
 export class Emulator {
   readonly model: ModelDriver;
-  /** Times of every websocket connection attempt (accepted or refused). */
-  readonly attempts: number[] = [];
+  /** Every websocket connection attempt (accepted or refused): time and path. */
+  readonly attempts: { at: number; path: string; refused: boolean }[] = [];
   readonly requests: EmulatorRequest[] = [];
   readonly sent = { frames: 0, bytes: 0 };
   private readonly clients = new Set<Client>();
@@ -91,7 +91,7 @@ export class Emulator {
   private port = 0;
   // Faults
   private silent = false;
-  private refuse = 0;
+  private refuse: { n: number; path: string | undefined } = { n: 0, path: undefined };
   private skip: { instrument: string | undefined } | undefined;
   private reorder: { instrument: string | undefined; held?: Outgoing } | undefined;
   private corrupt: { instrument: string | undefined } | undefined;
@@ -107,13 +107,15 @@ export class Emulator {
     this.server = createServer((req, res) => this.onHttp(req, res));
     this.wss = new WebSocketServer({ noServer: true, perMessageDeflate: false, maxPayload: 64 * 1024 * 1024 });
     this.server.on('upgrade', (req, socket, head) => {
-      this.attempts.push(Date.now());
-      if (this.refuse > 0) {
-        this.refuse--;
+      const path = new URL(req.url ?? '/', 'http://x').pathname;
+      const refused = this.refuse.n > 0 && (this.refuse.path === undefined || this.refuse.path === path);
+      this.attempts.push({ at: Date.now(), path, refused });
+      if (refused) {
+        this.refuse.n--;
         socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\n\r\n');
         return;
       }
-      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, new URL(req.url ?? '/', 'http://x').pathname));
+      this.wss.handleUpgrade(req, socket, head, (ws) => this.onConnection(ws, path));
     });
   }
 
@@ -147,6 +149,11 @@ export class Emulator {
     return this.clients.size;
   }
 
+  /** Event-side name of a model option on this venue (what md events call it). */
+  instrumentOf(modelName: string): string {
+    return this.proto.instrumentOf(modelName);
+  }
+
   /** Event-side names of the listed options. */
   listedInstruments(): string[] {
     return this.model.listedOptions().map((o) => this.proto.instrumentOf(o.name));
@@ -159,9 +166,9 @@ export class Emulator {
   // -------------------------------------------------------------------------------------------
   // Faults
 
-  /** Drop every client without a close handshake (a network failure). */
-  drop(): void {
-    for (const c of this.clients) c.ws.terminate();
+  /** Drop every client (on `path`, or all) without a close handshake (a network failure). */
+  drop(path?: string): void {
+    for (const c of this.clients) if (path === undefined || c.path === path) c.ws.terminate();
   }
 
   /** Stop (or resume) sending anything, heartbeats and pongs included, and ignore requests. */
@@ -169,9 +176,9 @@ export class Emulator {
     this.silent = on;
   }
 
-  /** Refuse the next `n` connection attempts with HTTP 503. */
-  refuseConnections(n: number): void {
-    this.refuse = n;
+  /** Refuse the next `n` connection attempts (on `path`, or any) with HTTP 503. */
+  refuseConnections(n: number, path?: string): void {
+    this.refuse = { n, path };
   }
 
   /** Do not send the next book message (of `instrument`, or of any listed option): a sequence gap. */
@@ -222,7 +229,10 @@ export class Emulator {
     this.fanOut(this.proto.onListing(modelName, false, Date.now()));
   }
 
-  /** Stop the market (no steps, no periodic pushes): what was sent settles, books can be compared. */
+  /**
+   * Freeze the books (no model steps) while tickers, index and heartbeats go on, so what was
+   * sent settles and books can be compared without any channel looking stale.
+   */
   pause(): void {
     this.paused = true;
   }
@@ -252,7 +262,7 @@ export class Emulator {
       this.stepTimer = setTimeout(step, stepMs);
     };
     const tick = () => {
-      if (!this.paused) this.fanOut(this.proto.onTick(Date.now(), this.io));
+      this.fanOut(this.proto.onTick(Date.now(), this.io));
       if (this.proto.onClientTick) for (const c of this.clients) this.proto.onClientTick(c, Date.now(), this.io);
       this.tickTimer = setTimeout(tick, tickMs);
     };
