@@ -36,8 +36,9 @@ export function subjectFor(stage: Stage, event: AnyEvent): string {
   }
 }
 
-/** Instrument names become one subject token: characters NATS treats specially are replaced
- * (e.g. a `.` in a symbol); the name itself stays untouched inside the event. */
+/** Instrument names become one subject token: any other character (a `.` in a decimal strike,
+ * say) becomes `d`, Deribit's own spelling of a decimal point, and a leading `_` (reserved for
+ * the topics above) becomes `x_`; the name itself stays untouched inside the event. */
 export function safeTopic(instrument: string): string {
-  return instrument.replace(/[^A-Za-z0-9_\-]/g, '~').replace(/^_/, '~');
+  return instrument.replace(/[^A-Za-z0-9_\-]/g, 'd').replace(/^_/, 'x_');
 }

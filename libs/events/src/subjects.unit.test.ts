@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { expiryToken, filter, parseShare, subject } from './subjects.ts';
-import { subjectFor } from './routing.ts';
+import { safeTopic, subjectFor } from './routing.ts';
 import { EXAMPLES } from './fixtures.ts';
 import { InvalidTokenError } from './errors.ts';
 
@@ -29,6 +29,12 @@ describe('subjects', () => {
     expect(filter('vol', { underlying: 'BTC' })).toBe('vol.*.BTC.>');
     expect(filter('book', { venue: 'deribit', underlying: 'ETH', expiry: '20261127' })).toBe('book.deribit.ETH.20261127.>');
     expect(parseShare('deribit.*.20261127')).toEqual({ venue: 'deribit', underlying: undefined, expiry: '20261127' });
+  });
+
+  it('turns any instrument name into a valid token', () => {
+    expect(safeTopic('XRP-231006-0.44-C')).toBe('XRP-231006-0d44-C');
+    expect(safeTopic('_weird name')).toBe('x_weirddname');
+    expect(subject('vol', { venue: 'binance', underlying: 'XRP', topic: safeTopic('XRP-231006-0.44-C') })).toBe('vol.binance.XRP._.XRP-231006-0d44-C');
   });
 
   it('routes every event to a subject inside its share', () => {

@@ -25,8 +25,8 @@ export function expiryFromDmy(day: string, mon: string, yy: string): number | un
 /**
  * Instrument names in events must route to a subject token, which cannot hold `.`. A decimal
  * strike (`XRP-231006-0.44-C`) is written with `d` for the point, Deribit's own spelling
- * (`XRP_USDC-29JUN26-0d025-C`). (libs/events `safeTopic` maps `.` to `~`, which its TOKEN_RE
- * refuses: reported.) The venue's symbol is recovered with `venueSymbol`.
+ * (`XRP_USDC-29JUN26-0d025-C`), so the same option reads the same on every venue. The venue's
+ * symbol is recovered with `venueSymbol`.
  */
 export function eventInstrument(symbol: string): string {
   return symbol.replace(/(\d)\.(\d)/g, '$1d$2');
