@@ -35,7 +35,6 @@ export type ParityForward = {
  * // { forward: 9353.827…, pairsUsed: 1, dispersion: 0 }  (9250 / (1 − 0.0111))
  */
 export function forwardFromParity(pairs: readonly ParityPair[], options: { nearest?: number } = {}): ParityForward | null {
-  const nearest = Math.max(1, Math.floor(options.nearest ?? 3));
   const usable: { diff: number; forward: number }[] = [];
   for (const { strike, callCoin, putCoin } of pairs) {
     if (!(strike > 0 && strike < Infinity && callCoin >= 0 && callCoin < Infinity && putCoin >= 0 && putCoin < Infinity)) continue;
@@ -43,6 +42,41 @@ export function forwardFromParity(pairs: readonly ParityPair[], options: { neare
     if (!(diff < 1)) continue;
     usable.push({ diff: Math.abs(diff), forward: strike / (1 - diff) });
   }
+  return medianOfNearest(usable, options.nearest);
+}
+
+/** One strike of an expiry with both sides quoted, premiums in the quote currency per unit of underlying (linear options). */
+export type LinearParityPair = {
+  /** Strike in the quote currency. */
+  strike: number;
+  /** Call premium per unit of underlying (price / contract multiplier; mid of best bid/ask). */
+  call: number;
+  /** Put premium per unit of underlying, same convention as call. */
+  put: number;
+};
+
+/**
+ * Forward of one expiry from linear put–call parity, r = 0: C − P = F − K, hence
+ * F = K + (C − P) (QUANT.md b8 for linear/USDC premiums, b9 for PCP from the chain). Same
+ * robust selection as forwardFromParity: the `nearest` strikes with the smallest |C − P|, then
+ * the median. Pairs with non-finite or negative prices, or a forward ≤ 0, are skipped.
+ *
+ * @example forwardFromLinearParity([{ strike: 60000, call: 2100, put: 1900 }])
+ * // { forward: 60200, pairsUsed: 1, dispersion: 0 }
+ */
+export function forwardFromLinearParity(pairs: readonly LinearParityPair[], options: { nearest?: number } = {}): ParityForward | null {
+  const usable: { diff: number; forward: number }[] = [];
+  for (const { strike, call, put } of pairs) {
+    if (!(strike > 0 && strike < Infinity && call >= 0 && call < Infinity && put >= 0 && put < Infinity)) continue;
+    const forward = strike + (call - put);
+    if (!(forward > 0)) continue;
+    usable.push({ diff: Math.abs(call - put), forward });
+  }
+  return medianOfNearest(usable, options.nearest);
+}
+
+function medianOfNearest(usable: { diff: number; forward: number }[], nearestOpt: number | undefined): ParityForward | null {
+  const nearest = Math.max(1, Math.floor(nearestOpt ?? 3));
   if (usable.length === 0) return null;
   usable.sort((a, b) => a.diff - b.diff);
   const forwards = usable.slice(0, nearest).map((u) => u.forward).sort((a, b) => a - b);

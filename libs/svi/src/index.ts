@@ -9,8 +9,8 @@ export type { IvResult, IvFailure, ImpliedVolInput, ImpliedVolFromCoinInput, Imp
 export { IV_REASON_CODE, IV_REASON_NAME } from './iv/iv-result.ts';
 export { impliedVolBatch } from './iv/implied-vol-batch.ts';
 export type { ImpliedVolBatchInput } from './iv/implied-vol-batch.ts';
-export { forwardFromParity, chooseForward } from './forward.ts';
-export type { ParityPair, ParityForward, ChosenForward } from './forward.ts';
+export { forwardFromParity, forwardFromLinearParity, chooseForward } from './forward.ts';
+export type { ParityPair, LinearParityPair, ParityForward, ChosenForward } from './forward.ts';
 
 // ── Raw SVI and its reparameterisations ─────────────────────────────────────────────────────
 export { sviTotalVariance, sviImpliedVol, sviW1, sviW2 } from './svi-raw.ts';
@@ -67,3 +67,4 @@ export * from './chain/index.ts';
 export { mulberry32, syntheticSurface, syntheticChain, DERIBIT_LIKE_DAYS } from './synthetic-chain.ts';
 export type { SyntheticSurfaceSpec } from './synthetic-chain.ts';
 export { YEAR_MS, yearsToExpiry } from './time.ts';
+export { prepareQuotes, type PreparedQuote } from './prepare-quotes.ts';

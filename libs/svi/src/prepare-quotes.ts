@@ -36,7 +36,7 @@ const ok = (v: number | null): v is number => v !== null && Number.isFinite(v) &
 /**
  * Filters one expiry's quotes and computes their weights.
  *
- * Drop reasons (counted in `dropped`): `invalid` (non-finite k), `no_iv` (no side has an IV:
+ * Drop reasons (counted in `dropped`, and per input quote in `reasons`): `invalid` (non-finite k), `no_iv` (no side has an IV:
  * below-intrinsic prices arrive here as null IVs), `crossed` (bidIv > askIv), `one_sided`
  * (no mid can be formed, or spread weighting needs both sides), `too_wide`, `vol_cliff`.
  *
@@ -56,44 +56,50 @@ export function prepareQuotes({
   t: number;
   weighting: Weighting;
   options?: QuoteFilterOptions;
-}): { kept: PreparedQuote[]; dropped: Record<string, number> } {
+}): { kept: PreparedQuote[]; dropped: Record<string, number>; reasons: (string | null)[] } {
   const o = { ...DEFAULTS, ...options };
   const dropped: Record<string, number> = {};
-  const stage: (PreparedQuote & { vega: number | null })[] = [];
-  for (const q of quotes) {
+  // Why each input quote was left out (null: kept), aligned with `quotes`.
+  const reasons: (string | null)[] = quotes.map(() => null);
+  const stage: (PreparedQuote & { vega: number | null; idx: number })[] = [];
+  const drop = (idx: number, reason: string) => {
+    bump(dropped, reason);
+    reasons[idx] = reason;
+  };
+  for (const [idx, q] of quotes.entries()) {
     if (!Number.isFinite(q.k)) {
-      bump(dropped, 'invalid');
+      drop(idx, 'invalid');
       continue;
     }
     const bid = ok(q.bidIv) ? q.bidIv : null;
     const ask = ok(q.askIv) ? q.askIv : null;
     const given = ok(q.midIv) ? q.midIv : null;
     if (bid === null && ask === null && given === null) {
-      bump(dropped, 'no_iv');
+      drop(idx, 'no_iv');
       continue;
     }
     if (bid !== null && ask !== null && bid > ask) {
-      bump(dropped, 'crossed');
+      drop(idx, 'crossed');
       continue;
     }
     const both = bid !== null && ask !== null;
     if ((weighting === 'spread' && !both) || (!both && given === null)) {
-      bump(dropped, 'one_sided');
+      drop(idx, 'one_sided');
       continue;
     }
     const mid = given ?? ((bid ?? 0) + (ask ?? 0)) / 2;
     if (both && (ask - bid) / mid > o.maxRelSpread) {
-      bump(dropped, 'too_wide');
+      drop(idx, 'too_wide');
       continue;
     }
-    const entry: PreparedQuote & { vega: number | null } = {
-      k: q.k, mid, bid, ask, vegaWeight: 0, fitWeight: 0, vega: q.vega,
+    const entry: PreparedQuote & { vega: number | null; idx: number } = {
+      k: q.k, mid, bid, ask, vegaWeight: 0, fitWeight: 0, vega: q.vega, idx,
     };
     if (q.instrument !== undefined) entry.instrument = q.instrument;
     stage.push(entry);
   }
   stage.sort((x, y) => x.k - y.k);
-  const kept = dropVolCliffs(stage, o.cliffDrop, dropped);
+  const kept = dropVolCliffs(stage, o.cliffDrop, drop);
   const ownVega = kept.length > 0 && kept.every((q) => q.vega !== null && Number.isFinite(q.vega) && q.vega > 0);
   const sqrtT = Math.sqrt(t);
   let vSum = 0;
@@ -109,22 +115,23 @@ export function prepareQuotes({
     fSum += q.fitWeight;
   }
   return {
-    kept: kept.map(({ vega: _v, ...rest }) => ({
+    kept: kept.map(({ vega: _v, idx: _i, ...rest }) => ({
       ...rest,
       vegaWeight: vSum > 0 ? rest.vegaWeight / vSum : 1 / kept.length,
       fitWeight: fSum > 0 ? rest.fitWeight / fSum : 1 / kept.length,
     })),
     dropped,
+    reasons,
   };
 }
 
 /** Vol-cliff pre-filter (volsurf, QUANT.md b6): walking outward from the quote nearest ATM,
  *  a mid that falls below (1 − cliffDrop)× its inner neighbour marks cabinet-price quotes;
  *  that quote and everything beyond it on that wing are dropped. Input sorted by k. */
-function dropVolCliffs<T extends { k: number; mid: number }>(
+function dropVolCliffs<T extends { k: number; mid: number; idx: number }>(
   sorted: T[],
   cliffDrop: number,
-  dropped: Record<string, number>,
+  drop: (idx: number, reason: string) => void,
 ): T[] {
   if (sorted.length === 0) return sorted;
   let atm = 0;
@@ -143,7 +150,7 @@ function dropVolCliffs<T extends { k: number; mid: number }>(
       break;
     }
   }
-  const cut = lo + (sorted.length - 1 - hi);
-  for (let i = 0; i < cut; i++) bump(dropped, 'vol_cliff');
+  for (let i = 0; i < lo; i++) drop(sorted[i]!.idx, 'vol_cliff');
+  for (let i = hi + 1; i < sorted.length; i++) drop(sorted[i]!.idx, 'vol_cliff');
   return sorted.slice(lo, hi + 1);
 }
