@@ -1,9 +1,10 @@
 import {
   SCHEMA_VERSION, derivedId,
-  type BookDelta, type BookEvent, type BookSnapshot, type Forward, type ForwardSource, type FuturePrice, type InstrumentDef,
+  type BookDelta, type BookEvent, type BookSnapshot, type Forward, type ForwardSource, type FuturePrice, type IndexPrice, type InstrumentDef,
   type Mark, type MdEvent, type OptionTerms, type OptionTicker, type Status, type TopOfBook,
 } from '@volstream/events';
 import type { Core } from '@volstream/runtime';
+import { forwardFromLinearParity, forwardFromParity } from '@volstream/svi';
 import { OrderBook, type Top } from './order-book.ts';
 import { BookCoreState, type BookEntryState } from './state.ts';
 import { CheckpointStateError } from './errors.ts';
@@ -15,6 +16,13 @@ import { Keyed } from './keyed.ts';
  * forward was seen for this long (venue time, ms).
  */
 export const FORWARD_PREFERENCE_MS = 60_000;
+
+/**
+ * An expiry without a venue forward gets one derived from its tops (put-call parity, else the
+ * index), recomputed at most once per window of event time (floor(ts / window)) in which its
+ * tops or the index changed: bounded cost on busy books, and the same outputs on replay.
+ */
+export const DERIVED_FORWARD_WINDOW_MS = 1_000;
 
 type BookCoreCounters = {
   /** Sequence gaps found (each made one book out of sync). */
@@ -39,9 +47,28 @@ type Entry = {
   book: OrderBook;
   /** Last top emitted (null before the first), so only changes are published. */
   lastTop: Top | null;
+  /** Member of its expiry's group (derived forwards) yet. */
+  grouped?: boolean;
 };
 
+/** The options of one (venue, underlying, expiry), for a forward derived from their tops. */
+type ExpiryGroup = {
+  venue: string;
+  underlying: string;
+  expiryTs: number;
+  /** Options with terms that published a top (not in the checkpoint: rebuilt from the books). */
+  options: Entry[];
+  /** Window of the last derivation (first one: the window of the first top), null before any top. */
+  window: number | null;
+  /** Tops or the index changed since the last derivation. */
+  dirty: boolean;
+};
+
+type Cause = { id: string; venue: string; ts: number; recvTs: number };
+
 type ForwardState = { forward: number; source: ForwardSource; sourceName: string | undefined; ts: number };
+
+const isVenueForward = (f: ForwardState | undefined) => f !== undefined && (f.source === 'underlying_price' || f.source === 'future');
 
 const sameTop = (a: Top | null, b: Top) => a !== null && a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3];
 const NULL_TOP: Top = [null, null, null, null];
@@ -59,6 +86,10 @@ const NULL_TOP: Top = [null, null, null, null];
  * - Crossed books: `CROSSED_BOOK_POLICY` in order-book.ts.
  * - Forwards per (venue, underlying, expiry): md.ticker underlyingPrice, else md.future mark;
  *   book.forward only when the value changes. book.mark when an option's mark price changes.
+ * - An expiry with neither (Binance; OKX before fwdPx) gets a derived forward: put-call parity
+ *   of its two-sided tops (mids), else the venue's latest index (source 'parity' / 'index'),
+ *   once per DERIVED_FORWARD_WINDOW_MS window after the one of its first top, never once a
+ *   venue forward exists (the first window leaves the venue's ticker time to arrive).
  * - Status events from the MD stream pass through unchanged.
  * Ids: `derivedId(kind, input.id)`; no clock, so replay gives the same outputs.
  */
@@ -69,6 +100,10 @@ export function createBookCore(state?: unknown): BookCore {
   /** Keyed by venue, then `underlying|expiryTs`. */
   const forwards = new Keyed<ForwardState>();
   const marks = new Keyed<number>();
+  /** Keyed by venue, then `underlying|expiryTs`, like forwards. */
+  const groups = new Keyed<ExpiryGroup>();
+  /** Latest index price by venue, then underlying. */
+  const indexes = new Keyed<number>();
   const counters: BookCoreCounters = { gaps: 0, droppedDeltas: 0, crossedLevelsRemoved: 0 };
 
   if (state !== undefined) restore(state);
@@ -88,7 +123,7 @@ export function createBookCore(state?: unknown): BookCore {
       case 'status':
         return onStatus(e);
       case 'md.index':
-        return [];
+        return onIndex(e);
     }
   }
 
@@ -143,21 +178,81 @@ export function createBookCore(state?: unknown): BookCore {
   }
 
   /** Stop trusting a book: publish a top with both sides null (once) and wait for a snapshot. */
-  function outOfSync(entry: Entry, e: BookDelta | Status): TopOfBook[] {
+  function outOfSync(entry: Entry, e: BookDelta | Status): BookEvent[] {
     entry.book.inSync = false;
     const t = entry.terms;
     if (!t) return [];
     entry.lastTop = NULL_TOP;
-    return [topEvent(t, NULL_TOP, 'seq' in e ? e.seq : entry.book.seq, e)];
+    return [topEvent(t, NULL_TOP, 'seq' in e ? e.seq : entry.book.seq, e), ...topChanged(entry, t, e)];
   }
 
-  function topIfChanged(entry: Entry, cause: { id: string; venue: string; ts: number; recvTs: number }): TopOfBook[] {
+  function topIfChanged(entry: Entry, cause: Cause): BookEvent[] {
     const t = entry.terms;
     if (!t) return [];
     const top = entry.book.top();
     if (sameTop(entry.lastTop, top)) return [];
     entry.lastTop = top;
-    return [topEvent(t, top, entry.book.seq, cause)];
+    return [topEvent(t, top, entry.book.seq, cause), ...topChanged(entry, t, cause)];
+  }
+
+  /** A published top changed: its expiry's derived forward may be due. */
+  function topChanged(entry: Entry, t: OptionTerms, cause: Cause): Forward[] {
+    const k = forwardKey(t.underlying, t.expiryTs);
+    let g = groups.get(entry.venue, k);
+    if (!g) groups.set(entry.venue, k, (g = { venue: entry.venue, underlying: t.underlying, expiryTs: t.expiryTs, options: [], window: null, dirty: false }));
+    if (!entry.grouped) {
+      entry.grouped = true;
+      g.options.push(entry);
+    }
+    if (isVenueForward(forwards.get(entry.venue, k))) return [];
+    g.dirty = true;
+    if (g.window === null) {
+      g.window = Math.floor(cause.ts / DERIVED_FORWARD_WINDOW_MS);
+      return [];
+    }
+    return derive(g, k, cause);
+  }
+
+  function onIndex(e: IndexPrice): BookEvent[] {
+    return indexChanged(e.venue, e.underlying, e.price, e);
+  }
+
+  /** A new index price: the expiries on the index fallback (or with no forward yet) may be due. */
+  function indexChanged(venue: string, underlying: string, price: number, cause: Cause): Forward[] {
+    if (indexes.get(venue, underlying) === price) return [];
+    indexes.set(venue, underlying, price);
+    const out: Forward[] = [];
+    for (const [k, g] of groups.entriesOf(venue)) {
+      if (g.underlying !== underlying || g.window === null) continue;
+      const f = forwards.get(venue, k);
+      if (f !== undefined && f.source !== 'index') continue;
+      g.dirty = true;
+      const fwd = derive(g, k, cause);
+      if (fwd.length) out.push(...fwd);
+    }
+    return out;
+  }
+
+  /** Recompute a dirty group's forward once per window; publish it when it changed. */
+  function derive(g: ExpiryGroup, k: string, cause: Cause): Forward[] {
+    const w = Math.floor(cause.ts / DERIVED_FORWARD_WINDOW_MS);
+    if (!g.dirty || g.window === null || w <= g.window) return [];
+    const prev = forwards.get(g.venue, k);
+    if (isVenueForward(prev)) return [];
+    g.window = w;
+    g.dirty = false;
+    let value: number | undefined = parityForward(g.options);
+    let source: ForwardSource = 'parity';
+    if (value === undefined) {
+      value = indexes.get(g.venue, g.underlying);
+      source = 'index';
+    }
+    if (value === undefined || (prev && prev.forward === value && prev.source === source)) return [];
+    forwards.set(g.venue, k, { forward: value, source, sourceName: undefined, ts: cause.ts });
+    return [{
+      type: 'book.forward', v: SCHEMA_VERSION, id: derivedId('fwd', cause.id, g.expiryTs), venue: g.venue, ts: cause.ts, recvTs: cause.recvTs,
+      underlying: g.underlying, expiryTs: g.expiryTs, forward: value, source,
+    }];
   }
 
   function topEvent(t: OptionTerms, top: Top, seq: number, cause: { id: string; venue: string; ts: number; recvTs: number }): TopOfBook {
@@ -173,6 +268,7 @@ export function createBookCore(state?: unknown): BookCore {
       const f = setForward(e, e.expiryTs, e.underlyingPrice, 'underlying_price', e.underlyingIndex);
       if (f) out.push(f);
     }
+    if (e.indexPrice !== undefined) out.push(...indexChanged(e.venue, e.underlying, e.indexPrice, e));
     if (e.markPrice !== undefined) {
       if (marks.get(e.venue, e.instrument) !== e.markPrice) {
         marks.set(e.venue, e.instrument, e.markPrice);
@@ -234,6 +330,8 @@ export function createBookCore(state?: unknown): BookCore {
       }),
       marks: [...marks.entries()].map(([venue, instrument, markPrice]) => ({ venue, instrument, markPrice })),
       counters: { ...counters },
+      derived: [...groups.values()].map((g) => ({ venue: g.venue, underlying: g.underlying, expiryTs: g.expiryTs, window: g.window, dirty: g.dirty, options: g.options.map((o) => o.instrument) })),
+      indexes: [...indexes.entries()].map(([venue, underlying, price]) => ({ venue, underlying, price })),
     };
   }
 
@@ -254,6 +352,16 @@ export function createBookCore(state?: unknown): BookCore {
     for (const f of s.forwards) forwards.set(f.venue, forwardKey(f.underlying, f.expiryTs), { forward: f.forward, source: f.source, sourceName: f.sourceName, ts: f.ts });
     for (const m of s.marks) marks.set(m.venue, m.instrument, m.markPrice);
     Object.assign(counters, s.counters);
+    for (const d of s.derived) {
+      // Members in their original order, so the checkpoint round-trips exactly.
+      const options = d.options.flatMap((i) => {
+        const b = books.get(d.venue, i);
+        if (b) b.grouped = true;
+        return b ? [b] : [];
+      });
+      groups.set(d.venue, forwardKey(d.underlying, d.expiryTs), { venue: d.venue, underlying: d.underlying, expiryTs: d.expiryTs, window: d.window, dirty: d.dirty, options });
+    }
+    for (const i of s.indexes) indexes.set(i.venue, i.underlying, i.price);
   }
 
   function stats(): BookCoreStats {
@@ -267,4 +375,35 @@ export function createBookCore(state?: unknown): BookCore {
 
 function forwardKey(underlying: string, expiryTs: number): string {
   return `${underlying}|${expiryTs}`;
+}
+
+/**
+ * Put-call parity forward of an expiry from the mids of its two-sided tops, per settlement:
+ * inverse (coin premiums) F = K / (1 - (C - P)), linear F = K + (C - P) per unit of underlying
+ * (QUANT.md b8 / b9, r = 0). The settlement with more pairs wins (a tie: inverse); pairs go in
+ * strike order so equal |C - P| ties resolve the same way every time.
+ */
+function parityForward(options: readonly Entry[]): number | undefined {
+  const inverse = new Map<number, { c?: number; p?: number }>();
+  const linear = new Map<number, { c?: number; p?: number }>();
+  for (const o of options) {
+    const t = o.terms;
+    const top = o.lastTop;
+    if (!t || !top || top[0] === null || top[2] === null) continue;
+    const mid = t.settlement === 'inverse' ? (top[0] + top[2]) / 2 : (top[0] + top[2]) / 2 / t.contractSize;
+    const m = t.settlement === 'inverse' ? inverse : linear;
+    let pair = m.get(t.strike);
+    if (!pair) m.set(t.strike, (pair = {}));
+    if (t.optionType === 'call') pair.c = mid;
+    else pair.p = mid;
+  }
+  const pairsOf = (m: Map<number, { c?: number; p?: number }>) =>
+    [...m].flatMap(([strike, { c, p }]) => (c !== undefined && p !== undefined ? [{ strike, c, p }] : [])).sort((a, b) => a.strike - b.strike);
+  const inv = pairsOf(inverse);
+  const lin = pairsOf(linear);
+  if (inv.length === 0 && lin.length === 0) return undefined;
+  const r = inv.length >= lin.length
+    ? forwardFromParity(inv.map(({ strike, c, p }) => ({ strike, callCoin: c, putCoin: p })))
+    : forwardFromLinearParity(lin.map(({ strike, c, p }) => ({ strike, call: c, put: p })));
+  return r && r.forward > 0 && r.forward < Infinity ? r.forward : undefined;
 }

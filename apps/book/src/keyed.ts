@@ -23,6 +23,11 @@ export class Keyed<T> {
     for (const [venue, m] of this.byVenue) for (const [name, v] of m) yield [venue, name, v];
   }
 
+  /** One venue's [name, value] pairs, in insertion order. */
+  entriesOf(venue: string): IterableIterator<[name: string, value: T]> {
+    return (this.byVenue.get(venue) ?? new Map<string, T>()).entries();
+  }
+
   *values(): IterableIterator<T> {
     for (const m of this.byVenue.values()) yield* m.values();
   }

@@ -26,5 +26,10 @@ export const BookCoreState = z.object({
   })),
   marks: z.array(z.object({ venue: z.string(), instrument: z.string(), markPrice: Finite })),
   counters: z.object({ gaps: z.number().int(), droppedDeltas: z.number().int(), crossedLevelsRemoved: z.number().int() }),
+  /** Derived-forward groups (optional: checkpoints from before derived forwards have none). */
+  derived: z.array(z.object({
+    venue: z.string(), underlying: z.string(), expiryTs: Millis, window: z.number().int().nullable(), dirty: z.boolean(), options: z.array(z.string()),
+  })).default([]),
+  indexes: z.array(z.object({ venue: z.string(), underlying: z.string(), price: Finite })).default([]),
 });
 export type BookCoreState = z.infer<typeof BookCoreState>;
