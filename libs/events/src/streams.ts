@@ -20,11 +20,13 @@ export type StreamLimits = {
   replicas: number;
 };
 
-/** Sums to 5.25 GB: JetStream reserves max_bytes against the server's max_file (nats.conf). */
+/** Sums to 15.25 GB: JetStream reserves max_bytes against the server's max_file (nats.conf: 20G).
+ * At the simulated venue's default rate MD grows ~18 MB/min (8 GB: ~7 h) and VOL ~40 MB/min;
+ * `<STAGE>_MAX_GB` and `STREAM_MAX_AGE_H` change them (volstream start / streams). */
 export const DEFAULT_LIMITS: Record<Stage | 'rejected', StreamLimits> = {
-  md: { maxAgeMs: 24 * 3600_000, maxBytes: 2e9, duplicateWindowMs: 120_000, replicas: 1 },
-  book: { maxAgeMs: 24 * 3600_000, maxBytes: 1e9, duplicateWindowMs: 120_000, replicas: 1 },
-  vol: { maxAgeMs: 24 * 3600_000, maxBytes: 1e9, duplicateWindowMs: 120_000, replicas: 1 },
+  md: { maxAgeMs: 24 * 3600_000, maxBytes: 8e9, duplicateWindowMs: 120_000, replicas: 1 },
+  book: { maxAgeMs: 24 * 3600_000, maxBytes: 2e9, duplicateWindowMs: 120_000, replicas: 1 },
+  vol: { maxAgeMs: 24 * 3600_000, maxBytes: 4e9, duplicateWindowMs: 120_000, replicas: 1 },
   surface: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 1e9, duplicateWindowMs: 120_000, replicas: 1 },
   rejected: { maxAgeMs: 7 * 24 * 3600_000, maxBytes: 2.5e8, duplicateWindowMs: 120_000, replicas: 1 },
 };

@@ -1,6 +1,7 @@
 import { connect, type NatsConnection } from '@nats-io/transport-node';
 import { jetstreamManager, type JetStreamManager } from '@nats-io/jetstream';
 import { ALL_STREAMS, DEFAULT_LIMITS, streamConfig, type StreamLimits } from '@volstream/events';
+import { ConfigError } from './config.ts';
 
 /** Connect with the settings every volstream process uses. */
 export async function connectNats(opts: { url: string; name: string; reconnect?: boolean }): Promise<NatsConnection> {
@@ -17,18 +18,44 @@ export async function connectNats(opts: { url: string; name: string; reconnect?:
 
 export type StreamOverrides = Partial<Record<(typeof ALL_STREAMS)[number], Partial<StreamLimits>>>;
 
-/** Create or update the pipeline's streams (idempotent; every process may call it at start). */
+/**
+ * Create the pipeline's streams that are missing (every process may call it at start). Limits
+ * given explicitly (`volstream start` / `streams` from the environment, tests) are also applied
+ * to existing streams; without them an existing stream keeps the limits its operator set.
+ */
 export async function ensureStreams(jsm: JetStreamManager, overrides: StreamOverrides = {}): Promise<void> {
   for (const stage of ALL_STREAMS) {
     const cfg = streamConfig(stage, { ...DEFAULT_LIMITS[stage], ...overrides[stage] });
     try {
       await jsm.streams.info(cfg.name);
-      await jsm.streams.update(cfg.name, cfg as never);
+      if (overrides[stage]) await jsm.streams.update(cfg.name, cfg as never);
     } catch (err) {
       if (!isNotFound(err)) throw err;
       await jsm.streams.add(cfg as never);
     }
   }
+}
+
+const GB = 1e9;
+/** Retention settings from the environment: `<STAGE>_MAX_GB` (MD, BOOK, VOL, SURFACE) and
+ * `STREAM_MAX_AGE_H` for the market-data, book and vol streams. Only variables that are set
+ * become overrides; a bad value names its variable. */
+export function streamLimitsFromEnv(env: Record<string, string | undefined>): StreamOverrides {
+  const out: StreamOverrides = {};
+  const num = (name: string): number | undefined => {
+    const raw = env[name]?.trim();
+    if (!raw) return undefined;
+    const v = Number(raw);
+    if (!Number.isFinite(v) || v <= 0) throw new ConfigError(`Invalid configuration:\n  ${name}: must be a positive number (got ${JSON.stringify(raw)})`);
+    return v;
+  };
+  for (const stage of ['md', 'book', 'vol', 'surface'] as const) {
+    const gb = num(`${stage.toUpperCase()}_MAX_GB`);
+    if (gb !== undefined) out[stage] = { ...out[stage], maxBytes: gb * GB };
+  }
+  const hours = num('STREAM_MAX_AGE_H');
+  if (hours !== undefined) for (const stage of ['md', 'book', 'vol'] as const) out[stage] = { ...out[stage], maxAgeMs: hours * 3_600_000 };
+  return out;
 }
 
 export function isNotFound(err: unknown): boolean {

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { z } from 'zod';
 import { jetstreamManager } from '@nats-io/jetstream';
-import { ConfigError, connectNats, ensureStreams, env, parseEnv } from '@volstream/runtime';
+import { ConfigError, connectNats, ensureStreams, env, parseEnv, streamLimitsFromEnv } from '@volstream/runtime';
 import { natsAnswers, startLocalNats } from '../nats-server.ts';
 import { superviseApp, type AppProcess } from '../supervisor.ts';
 import type { AppName } from '../paths.ts';
@@ -97,7 +97,7 @@ export async function startCommand(argv: string[], io: Io): Promise<number> {
     nats = await startLocalNats(cfg.NATS_URL, log, storeDir);
   }
   const nc = await connectNats({ url: cfg.NATS_URL, name: 'volstream-start' });
-  await ensureStreams(await jetstreamManager(nc));
+  await ensureStreams(await jetstreamManager(nc), streamLimitsFromEnv(process.env));
   await nc.close();
 
   const childEnv = {

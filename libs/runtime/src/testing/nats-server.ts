@@ -53,7 +53,7 @@ export async function startNatsServer(opts: { port?: number; storeDir?: string; 
   const port = opts.port ?? (await freePort());
   const storeDir = opts.storeDir ?? (await mkdtemp(join(tmpdir(), 'volstream-nats-')));
   const conf = join(storeDir, 'nats.conf');
-  await writeFile(conf, `port: ${port}\nhost: 127.0.0.1\nserver_name: test_${port}\nmax_payload: 8MB\njetstream {\n  store_dir: "${storeDir}/js"\n  max_mem: 256MB\n  max_file: 8GB\n}\n`);
+  await writeFile(conf, `port: ${port}\nhost: 127.0.0.1\nserver_name: test_${port}\nmax_payload: 8MB\njetstream {\n  store_dir: "${storeDir}/js"\n  max_mem: 256MB\n  max_file: 20GB\n}\n`);
   const child = spawn(natsServerBin(), ['-c', conf], { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => { stderr = (stderr + d.toString()).slice(-4_000); });
