@@ -24,7 +24,7 @@ export async function readStream(nc: NatsConnection, stream: string, filterSubje
   const last = info.state.last_seq;
   const out: { seq: number; subject: string; event: AnyEvent }[] = [];
   if (info.state.messages === 0) return out;
-  const c = await jetstream(nc).consumers.get(stream, { filter_subjects: filterSubject ? [filterSubject] : undefined, deliver_policy: DeliverPolicy.All });
+  const c = await jetstream(nc).consumers.get(stream, { ...(filterSubject ? { filter_subjects: filterSubject } : {}), deliver_policy: DeliverPolicy.All });
   const it = await c.consume({ max_messages: 5_000 });
   for await (const m of it) {
     const r = decode(m.data);

@@ -37,7 +37,7 @@ describe('all four venues through the whole pipeline', () => {
     const env = {
       NATS_URL: nats.url, PORT: String(port), HOST: '127.0.0.1', LOG_LEVEL: 'warn', FIT_INTERVAL_MS: '1000',
       VENUES: VENUES.join(','),
-      DERIBIT_WS_URL: emus.deribit.wsUrl('/ws/api/v2'), DERIBIT_CURRENCIES: 'BTC', DERIBIT_SUBSCRIBE_PER_S: '10',
+      DERIBIT_WS_URL: emus.deribit.wsUrl('/ws/api/v2'), DERIBIT_CURRENCIES: 'BTC',
       OKX_WS_URL: emus.okx.wsUrl('/ws/v5/public'), OKX_REST_URL: emus.okx.httpUrl, OKX_INST_FAMILIES: 'BTC-USD',
       BYBIT_WS_URL: emus.bybit.wsUrl('/v5/public/option'), BYBIT_REST_URL: emus.bybit.httpUrl, BYBIT_BASE_COINS: 'BTC',
       BINANCE_WS_URL: emus.binance.wsUrl('/public/stream'), BINANCE_MARKET_WS_URL: emus.binance.wsUrl('/market/stream'), BINANCE_REST_URL: emus.binance.httpUrl,
@@ -61,10 +61,12 @@ describe('all four venues through the whole pipeline', () => {
 
   it('serves a surface per venue and a composite one, ATM vols within 1 vol point of the truth', async () => {
     const started = Date.now();
+    let seen = '';
     const all = await waitFor('a surface with >= 3 expiries on every venue and the composite', async () => {
-      const got = await Promise.all([...VENUES, COMPOSITE_VENUE].map(async (v) => [v, ready(await surface(v))] as const));
-      return got.every(([, s]) => s) ? new Map(got as (readonly [string, ApiSurface])[]) : undefined;
-    }, 90_000).catch((err) => { throw new Error(`${err}\n--- last logs ---\n${logs.slice(-60).join('\n')}`); });
+      const got = await Promise.all([...VENUES, COMPOSITE_VENUE].map(async (v) => [v, await surface(v)] as const));
+      seen = got.map(([v, s]) => `${v}: ${s ? s.expiries.map((e) => `${e.expiry.slice(0, 10)}(${e.points})`).join(' ') : '-'}`).join('; ');
+      return got.every(([, s]) => ready(s)) ? new Map(got as (readonly [string, ApiSurface])[]) : undefined;
+    }, 90_000).catch((err) => { throw new Error(`${err}\nexpiries (points) seen: ${seen}\n--- last logs ---\n${logs.slice(-60).join('\n')}`); });
     console.log(`every venue's surface after ${((Date.now() - started) / 1000).toFixed(1)} s`);
 
     // Let a few more fits pass so every expiry has fresh quotes, then compare at the same moment.
