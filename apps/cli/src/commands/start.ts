@@ -108,17 +108,18 @@ export async function startCommand(argv: string[], io: Io): Promise<number> {
     ARCHIVE_DIR: process.env.ARCHIVE_DIR ?? `${cfg.DATA_DIR}/${sim ? 'sim' : 'live'}/archive`,
     ...venues,
   };
-  const order: AppName[] = [...(sim ? (['sim'] as const) : []), 'gateway', 'recorder', 'surface', 'vol', 'book', 'connector'];
-  const apps: AppProcess[] = order.map((name) => superviseApp(name, { env: childEnv, write: log }));
+  const apps: AppProcess[] = [];
+  if (sim) {
+    // The venue first, so the connector's first connection finds it listening.
+    apps.push(superviseApp('sim', { env: childEnv, write: log }));
+    await waitForHttp(`http://127.0.0.1:${cfg.SIM_PORT}/health`, 60_000);
+  }
+  const order: AppName[] = ['gateway', 'recorder', 'surface', 'vol', 'book', 'connector'];
+  for (const name of order) apps.push(superviseApp(name, { env: childEnv, write: log }));
 
   const url = `http://localhost:${cfg.PORT}/`;
   void (async () => {
-    for (let i = 0; i < 120; i++) {
-      try {
-        if ((await fetch(`http://127.0.0.1:${cfg.PORT}/health`)).status < 500) break;
-      } catch { /* not up yet */ }
-      await new Promise((r) => setTimeout(r, 500));
-    }
+    await waitForHttp(`http://127.0.0.1:${cfg.PORT}/health`, 60_000);
     log(`\n  volstream is running${sim ? ' on the simulated venue' : ` on ${live.join(', ')}`}.\n  Dashboard:  ${url}\n  Surface:    http://localhost:${cfg.PORT}/api/v1/surfaces/BTC\n  Ctrl-C stops everything.\n`);
   })();
 
@@ -131,4 +132,15 @@ export async function startCommand(argv: string[], io: Io): Promise<number> {
   for (const app of [...apps].reverse()) await app.stop();
   await nats?.stop();
   return 0;
+}
+
+/** Resolves once `url` answers below 500, or after `timeoutMs` (the apps log their own errors). */
+async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const until = Date.now() + timeoutMs;
+  while (Date.now() < until) {
+    try {
+      if ((await fetch(url)).status < 500) return;
+    } catch { /* not up yet */ }
+    await new Promise((r) => setTimeout(r, 250));
+  }
 }
