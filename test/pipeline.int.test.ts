@@ -64,7 +64,10 @@ describe('the whole pipeline on the simulated venue, stage by stage through JetS
 
     for (const u of ['BTC', 'ETH']) {
       // Let a few fits pass so every expiry has quotes, then compare with the truth of the same moment.
-      const s = await waitFor(`${u} surface`, () => surface(u), 30_000);
+      const s = await waitFor(`a ${u} surface with >= 5 expiries`, async () => {
+        const x = await surface(u);
+        return x && x.expiries.length >= 5 ? x : undefined;
+      }, 30_000);
       const truth = (await (await fetch(`${truthUrl}/${u}`)).json()) as Truth;
       expect(s.expiries.length).toBeGreaterThanOrEqual(5);
       let compared = 0;

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { COMPOSITE_VENUE } from '@volstream/events';
+import type { NatsConnection } from '@nats-io/transport-node';
+import { COMPOSITE_VENUE, STREAM_NAMES } from '@volstream/events';
+import { connectNats } from '@volstream/runtime';
 import { freePort, startNatsServer, type NatsServer } from '@volstream/runtime/testing';
 import { truthOf } from '@volstream/sim';
 import { Emulator, binanceProtocol, bybitProtocol, deribitProtocol, okxProtocol, type EmulatorOptions } from '@volstream/connector/testing';
 import { superviseApp, type AppProcess } from '../apps/cli/src/supervisor.ts';
-import { waitFor } from './helpers.ts';
+import { readStream, waitFor } from './helpers.ts';
 
 type ApiSurface = { underlying: string; venue?: string; ts: number; expiries: { expiry: string; expiryTs: number; t: number; forward: number; params: Record<'a' | 'b' | 'rho' | 'm' | 'sigma', number>; atmVol: number; rmse: number; points: number }[] };
 
@@ -20,14 +22,16 @@ const logs: string[] = [];
  */
 describe('all four venues through the whole pipeline', () => {
   let nats: NatsServer;
+  let nc: NatsConnection;
   const emus = {} as Record<Venue, Emulator>;
   let apps: AppProcess[] = [];
   let api: string;
 
   beforeAll(async () => {
     nats = await startNatsServer();
+    nc = await connectNats({ url: nats.url, name: 'venues-test' });
     // Same seed: the same chain on every venue; enough near-the-money options for >= 3 expiries of >= 6 quotes.
-    const model: EmulatorOptions = { seed: 7, underlyings: ['BTC'], instrumentsPerUnderlying: 120, listedPerUnderlying: 48 };
+    const model: EmulatorOptions = { seed: 7, underlyings: ['BTC'], instrumentsPerUnderlying: 300, listedPerUnderlying: 240 };
     emus.deribit = await Emulator.start(deribitProtocol, model);
     emus.okx = await Emulator.start(okxProtocol, model);
     emus.bybit = await Emulator.start(bybitProtocol, model);
@@ -50,6 +54,7 @@ describe('all four venues through the whole pipeline', () => {
   afterAll(async () => {
     for (const a of [...apps].reverse()) await a.stop();
     for (const e of Object.values(emus)) await e.close();
+    await nc?.close();
     await nats?.stop();
   });
 
@@ -67,7 +72,7 @@ describe('all four venues through the whole pipeline', () => {
       seen = got.map(([v, s]) => `${v}: ${s ? s.expiries.map((e) => `${e.expiry.slice(0, 10)}(${e.points})`).join(' ') : '-'}`).join('; ');
       return got.every(([, s]) => ready(s)) ? new Map(got as (readonly [string, ApiSurface])[]) : undefined;
     }, 90_000).catch((err) => { throw new Error(`${err}\nexpiries (points) seen: ${seen}\n--- last logs ---\n${logs.slice(-60).join('\n')}`); });
-    console.log(`every venue's surface after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    console.log(`every venue's surface after ${((Date.now() - started) / 1000).toFixed(1)} s: ${seen}`);
 
     // Let a few more fits pass so every expiry has fresh quotes, then compare at the same moment.
     await new Promise((r) => setTimeout(r, 3_000));
@@ -106,5 +111,23 @@ describe('all four venues through the whole pipeline', () => {
       compared++;
     }
     expect(compared).toBeGreaterThanOrEqual(1);
+  });
+
+  it("Binance's forwards are the book's derived ones (parity, else index); the other venues' latest are their own", async () => {
+    /** Source of the latest book.forward of each expiry. */
+    const latest = async (venue: Venue) => {
+      const last = new Map<string, string>();
+      for (const m of await readStream(nc, STREAM_NAMES.book, `book.${venue}.BTC.*._fwd`)) last.set(m.subject, (m.event as { source: string }).source);
+      return [...last.values()];
+    };
+    const binance = await latest('binance');
+    expect(binance.length).toBeGreaterThanOrEqual(3);
+    expect(binance.filter((x) => x !== 'parity' && x !== 'index')).toEqual([]);
+    expect(binance).toContain('parity');
+    for (const v of ['deribit', 'okx', 'bybit'] as const) {
+      const got = await latest(v);
+      expect(got.length, v).toBeGreaterThanOrEqual(3);
+      expect(got.filter((x) => x !== 'underlying_price' && x !== 'future'), v).toEqual([]);
+    }
   });
 });

@@ -89,7 +89,8 @@ const NULL_TOP: Top = [null, null, null, null];
  * - An expiry with neither (Binance; OKX before fwdPx) gets a derived forward: put-call parity
  *   of its two-sided tops (mids), else the venue's latest index (source 'parity' / 'index'),
  *   once per DERIVED_FORWARD_WINDOW_MS window after the one of its first top, never once a
- *   venue forward exists (the first window leaves the venue's ticker time to arrive).
+ *   venue forward exists, nor on a venue whose tickers carry underlyingPrice for the underlying
+ *   (its expiries wait for their own: a transient index forward would only bias the first vols).
  * - Status events from the MD stream pass through unchanged.
  * Ids: `derivedId(kind, input.id)`; no clock, so replay gives the same outputs.
  */
@@ -104,6 +105,9 @@ export function createBookCore(state?: unknown): BookCore {
   const groups = new Keyed<ExpiryGroup>();
   /** Latest index price by venue, then underlying. */
   const indexes = new Keyed<number>();
+  /** (venue, underlying) whose tickers carry underlyingPrice: its expiries wait for their own
+   * rather than take a derived forward for the seconds before their ticker arrives. */
+  const tickerForwards = new Keyed<true>();
   const counters: BookCoreCounters = { gaps: 0, droppedDeltas: 0, crossedLevelsRemoved: 0 };
 
   if (state !== undefined) restore(state);
@@ -204,7 +208,7 @@ export function createBookCore(state?: unknown): BookCore {
       entry.grouped = true;
       g.options.push(entry);
     }
-    if (isVenueForward(forwards.get(entry.venue, k))) return [];
+    if (isVenueForward(forwards.get(entry.venue, k)) || tickerForwards.has(entry.venue, t.underlying)) return [];
     g.dirty = true;
     if (g.window === null) {
       g.window = Math.floor(cause.ts / DERIVED_FORWARD_WINDOW_MS);
@@ -221,6 +225,7 @@ export function createBookCore(state?: unknown): BookCore {
   function indexChanged(venue: string, underlying: string, price: number, cause: Cause): Forward[] {
     if (indexes.get(venue, underlying) === price) return [];
     indexes.set(venue, underlying, price);
+    if (tickerForwards.has(venue, underlying)) return [];
     const out: Forward[] = [];
     for (const [k, g] of groups.entriesOf(venue)) {
       if (g.underlying !== underlying || g.window === null) continue;
@@ -265,6 +270,7 @@ export function createBookCore(state?: unknown): BookCore {
   function onTicker(e: OptionTicker): BookEvent[] {
     const out: BookEvent[] = [];
     if (e.underlyingPrice !== undefined) {
+      tickerForwards.set(e.venue, e.underlying, true);
       const f = setForward(e, e.expiryTs, e.underlyingPrice, 'underlying_price', e.underlyingIndex);
       if (f) out.push(f);
     }
@@ -332,6 +338,7 @@ export function createBookCore(state?: unknown): BookCore {
       counters: { ...counters },
       derived: [...groups.values()].map((g) => ({ venue: g.venue, underlying: g.underlying, expiryTs: g.expiryTs, window: g.window, dirty: g.dirty, options: g.options.map((o) => o.instrument) })),
       indexes: [...indexes.entries()].map(([venue, underlying, price]) => ({ venue, underlying, price })),
+      tickerForwards: [...tickerForwards.entries()].map(([venue, underlying]) => ({ venue, underlying })),
     };
   }
 
@@ -362,6 +369,7 @@ export function createBookCore(state?: unknown): BookCore {
       groups.set(d.venue, forwardKey(d.underlying, d.expiryTs), { venue: d.venue, underlying: d.underlying, expiryTs: d.expiryTs, window: d.window, dirty: d.dirty, options });
     }
     for (const i of s.indexes) indexes.set(i.venue, i.underlying, i.price);
+    for (const t of s.tickerForwards) tickerForwards.set(t.venue, t.underlying, true);
   }
 
   function stats(): BookCoreStats {

@@ -135,6 +135,21 @@ describe('derived forwards: golden cases', () => {
     ]);
     expect(forwardsOf(later).map((f) => f.source)).toEqual(['parity', 'underlying_price']);
   });
+
+  it("derives nothing on a venue whose tickers carry underlyingPrice: its other expiries wait for their own", () => {
+    const opts = chain('deribit', 'inverse');
+    const other = { ...opts[0]!, strike: 90_000 };
+    const OTHER_EXP = EXP + 7 * 86_400_000;
+    const out = runCore(createBookCore(), [
+      ...opts.map(instrument),
+      { ...ticker(other, 't', T0 - 1, { underlyingPrice: 95_300 }), expiryTs: OTHER_EXP }, // another expiry's forward
+      index('deribit', 'x', T0, 94_000),
+      ...opts.map((o, n) => quote(o, 95_000, T0 + n, `a${n}`)),
+      ...opts.map((o, n) => quote(o, 95_000, T0 + W + n, `b${n}`, 0.6)),
+      index('deribit', 'y', T0 + 2 * W, 94_100),
+    ]);
+    expect(forwardsOf(out).map((f) => [f.expiryTs, f.source])).toEqual([[OTHER_EXP, 'underlying_price']]);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------
@@ -185,6 +200,7 @@ describe('derived forwards: determinism', () => {
     const state = createBookCore().snapshot() as Record<string, unknown>;
     delete state.derived;
     delete state.indexes;
+    delete state.tickerForwards;
     expect(() => createBookCore(state)).not.toThrow();
   });
 });

@@ -31,5 +31,6 @@ export const BookCoreState = z.object({
     venue: z.string(), underlying: z.string(), expiryTs: Millis, window: z.number().int().nullable(), dirty: z.boolean(), options: z.array(z.string()),
   })).default([]),
   indexes: z.array(z.object({ venue: z.string(), underlying: z.string(), price: Finite })).default([]),
+  tickerForwards: z.array(z.object({ venue: z.string(), underlying: z.string() })).default([]),
 });
 export type BookCoreState = z.infer<typeof BookCoreState>;

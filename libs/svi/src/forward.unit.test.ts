@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { black76Price } from './black76.ts';
-import { chooseForward, forwardFromParity } from './forward.ts';
+import { chooseForward, forwardFromLinearParity, forwardFromParity } from './forward.ts';
 import type { ParityPair } from './forward.ts';
 import { loadDeribitChain, median } from './iv/deribit-chain-fixture.ts';
 import type { DeribitBookRow } from './iv/deribit-chain-fixture.ts';
@@ -54,6 +54,21 @@ describe('forwardFromParity', () => {
       ]),
     ).toBeNull();
     expect(forwardFromParity([{ strike: 9000, callCoin: 0.05, putCoin: 0.05 }])).toEqual({ forward: 9000, pairsUsed: 1, dispersion: 0 });
+  });
+});
+
+describe('forwardFromLinearParity', () => {
+  it('recovers F = K + (C - P) from Black-76 prices, median of the nearest strikes, bad pairs skipped', () => {
+    const F = 64_321;
+    const t = 0.2;
+    const pairs = [50_000, 60_000, 65_000, 70_000, 80_000].map((strike) => ({
+      strike, call: black76Price({ forward: F, strike, t, sigma: 0.55, isCall: true }), put: black76Price({ forward: F, strike, t, sigma: 0.55, isCall: false }),
+    }));
+    const r = forwardFromLinearParity([...pairs, { strike: 65_000, call: Number.NaN, put: 1 }, { strike: 1_000, call: 0, put: 5_000 }]);
+    expect(r!.forward).toBeCloseTo(F, 6);
+    expect(r!.pairsUsed).toBe(3);
+    expect(forwardFromLinearParity([{ strike: 60_000, call: 2_100, put: 1_900 }])).toEqual({ forward: 60_200, pairsUsed: 1, dispersion: 0 });
+    expect(forwardFromLinearParity([])).toBeNull();
   });
 });
 
