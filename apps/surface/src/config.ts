@@ -31,7 +31,13 @@ export type SurfaceConfig = Omit<z.infer<typeof SurfaceEnv>, 'COMPOSITE'> & { CO
 /** @throws ConfigError naming the variable (e.g. FITTER with the known fitters), what was wrong and the value given */
 export function parseSurfaceConfig(vars: Record<string, string | undefined>): SurfaceConfig {
   const e = parseEnv(SurfaceEnv, vars);
-  const oneVenue = parseShare(e.SHARE).venue !== undefined;
+  const share = parseShare(e.SHARE);
+  // A surface is fitted over all expiries of an underlying (calendar checks, tenors, the index),
+  // and its events carry no share in their ids: the surface stage shards by venue and underlying.
+  if (share.expiry !== undefined) {
+    throw new ConfigError(`Invalid configuration:\n  SHARE: the surface stage fits every expiry of an underlying together, so its share is venue[.underlying], not an expiry (got ${JSON.stringify(e.SHARE)})`);
+  }
+  const oneVenue = share.venue !== undefined;
   const mode: CompositeMode = e.COMPOSITE === undefined ? (oneVenue ? 'off' : 'also') : COMPOSITE_VALUES[e.COMPOSITE];
   if (mode !== 'off' && oneVenue) {
     throw new ConfigError(`Invalid configuration:\n  COMPOSITE: the composite needs every venue of an underlying, but SHARE=${e.SHARE} takes one venue; fit it in a worker whose SHARE covers all venues (e.g. *.BTC) (got ${JSON.stringify(e.COMPOSITE)})`);

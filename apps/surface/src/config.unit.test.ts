@@ -37,4 +37,9 @@ describe('parseSurfaceConfig', () => {
     expect(() => parseSurfaceConfig({ FIT_INTERVAL_MS: 'often' })).toThrow(/FIT_INTERVAL_MS/);
     expect(() => parseSurfaceConfig({ MIN_POINTS: '2' })).toThrow(/MIN_POINTS: must be >= 5/);
   });
+
+  it('refuses an expiry share, naming SHARE', () => {
+    expect(() => parseSurfaceConfig({ SHARE: 'deribit.BTC.20261127' })).toThrow(/SHARE/);
+    expect(parseSurfaceConfig({ SHARE: 'deribit.BTC' }).SHARE).toBe('deribit.BTC');
+  });
 });
