@@ -11,7 +11,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { superviseApp, type AppProcess } from '../apps/cli/src/supervisor.ts';
-import { readStream, subjectCounts, waitFor } from './helpers.ts';
+import { readStream, subjectCounts, waitFor } from '@volstream/runtime/testing';
 
 type ApiSurface = { underlying: string; ts: number; expiries: { expiry: string; expiryTs: number; t: number; forward: number; params: Record<'a' | 'b' | 'rho' | 'm' | 'sigma', number>; atmVol: number; rr25: number; bf25: number; rmse: number; points: number }[] };
 type Truth = { spot: number; expiries: { expiryTs: number; t: number; forward: number; params: Record<'a' | 'b' | 'rho' | 'm' | 'sigma', number> }[] };
@@ -58,7 +58,7 @@ describe('the whole pipeline on the simulated venue, stage by stage through JetS
     const btc = await waitFor('a BTC surface with >= 5 expiries', async () => {
       const s = await surface('BTC');
       return s && s.expiries.length >= 5 ? s : undefined;
-    }, 90_000).catch((err) => { throw new Error(`${err}\n--- last logs ---\n${logs.slice(-60).join('\n')}`); });
+    }, { timeoutMs: 90_000, everyMs: 500 }).catch((err) => { throw new Error(`${err}\n--- last logs ---\n${logs.slice(-60).join('\n')}`); });
     console.log(`first BTC surface with ${btc.expiries.length} expiries after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     expect(Date.now() - started).toBeLessThan(60_000 + 15_000); // apps' own start-up included (tsx)
 
@@ -67,7 +67,7 @@ describe('the whole pipeline on the simulated venue, stage by stage through JetS
       const s = await waitFor(`a ${u} surface with >= 5 expiries`, async () => {
         const x = await surface(u);
         return x && x.expiries.length >= 5 ? x : undefined;
-      }, 30_000);
+      }, { timeoutMs: 30_000, everyMs: 500 });
       const truth = (await (await fetch(`${truthUrl}/${u}`)).json()) as Truth;
       expect(s.expiries.length).toBeGreaterThanOrEqual(5);
       let compared = 0;
@@ -108,11 +108,11 @@ describe('the whole pipeline on the simulated venue, stage by stage through JetS
   it('survives a vol process killed mid-stream: the surface keeps updating, no vol point lost or duplicated', async () => {
     const before = (await surface('BTC'))!;
     apps.vol!.kill('SIGKILL');
-    await waitFor('vol restarted', async () => apps.vol!.restarts() >= 1, 20_000);
+    await waitFor('vol restarted', async () => apps.vol!.restarts() >= 1, { timeoutMs: 20_000, everyMs: 500 });
     const after = await waitFor('a newer BTC surface after the restart', async () => {
       const s = await surface('BTC');
       return s && s.ts > before.ts + 20_000 ? s : undefined; // and enough market time for the replay test
-    }, 60_000);
+    }, { timeoutMs: 60_000, everyMs: 500 });
     expect(after.expiries.length).toBeGreaterThanOrEqual(5);
 
     // Stop the source and let the pipeline drain, then compare the VOL stream with what the vol
@@ -123,12 +123,12 @@ describe('the whole pipeline on the simulated venue, stage by stage through JetS
     await waitFor('vol consumer drained', async () => {
       const c = await jsm.consumers.info(STREAM_NAMES.book, 'vol_all');
       return c.num_pending === 0 && c.num_ack_pending === 0;
-    }, 60_000);
+    }, { timeoutMs: 60_000, everyMs: 500 });
     await new Promise((r) => setTimeout(r, 4_000)); // the worker's idle flush
 
-    const bookEvents = (await readStream(nc, STREAM_NAMES.book)).map((m) => BookEvent.parse(m.event));
+    const bookEvents = (await readStream(nc, STREAM_NAMES.book)).stored.map((m) => BookEvent.parse(m.event));
     const expected = runCore(createVolCore(), bookEvents, { flush: true }).map((e: AnyEvent) => e.id);
-    const stored = (await readStream(nc, STREAM_NAMES.vol)).map((m) => m.event.id);
+    const stored = (await readStream(nc, STREAM_NAMES.vol)).stored.map((m) => m.event.id);
     expect(stored.length).toBeGreaterThan(1_000);
     expect(new Set(stored).size, 'duplicated vol points').toBe(stored.length);
     expect(stored.length).toBe(expected.length);
@@ -140,8 +140,8 @@ describe('the whole pipeline on the simulated venue, stage by stage through JetS
     await waitFor('surface consumer drained', async () => {
       const c = await jsm.consumers.info(STREAM_NAMES.vol, 'surface_all');
       return c.num_pending === 0 && c.num_ack_pending === 0;
-    }, 60_000);
-    const fitTimes = (await readStream(nc, STREAM_NAMES.surface, 'surface.deribit.BTC._._surface')).map((m) => m.event.ts);
+    }, { timeoutMs: 60_000, everyMs: 500 });
+    const fitTimes = (await readStream(nc, STREAM_NAMES.surface, { filterSubject: 'surface.deribit.BTC._._surface' })).stored.map((m) => m.event.ts);
     expect(fitTimes.length).toBeGreaterThan(10);
     const [from, to] = [fitTimes[2]!, fitTimes[fitTimes.length - 2]!];
     const dir = await mkdtemp(join(tmpdir(), 'volstream-e2e-replay-'));

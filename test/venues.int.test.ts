@@ -6,7 +6,7 @@ import { freePort, startNatsServer, type NatsServer } from '@volstream/runtime/t
 import { truthOf } from '@volstream/sim';
 import { Emulator, binanceProtocol, bybitProtocol, deribitProtocol, okxProtocol, type EmulatorOptions } from '@volstream/connector/testing';
 import { superviseApp, type AppProcess } from '../apps/cli/src/supervisor.ts';
-import { readStream, waitFor } from './helpers.ts';
+import { readStream, waitFor } from '@volstream/runtime/testing';
 
 type ApiSurface = { underlying: string; venue?: string; ts: number; expiries: { expiry: string; expiryTs: number; t: number; forward: number; params: Record<'a' | 'b' | 'rho' | 'm' | 'sigma', number>; atmVol: number; rmse: number; points: number }[] };
 
@@ -71,7 +71,7 @@ describe('all four venues through the whole pipeline', () => {
       const got = await Promise.all([...VENUES, COMPOSITE_VENUE].map(async (v) => [v, await surface(v)] as const));
       seen = got.map(([v, s]) => `${v}: ${s ? s.expiries.map((e) => `${e.expiry.slice(0, 10)}(${e.points})`).join(' ') : '-'}`).join('; ');
       return got.every(([, s]) => ready(s)) ? new Map(got as (readonly [string, ApiSurface])[]) : undefined;
-    }, 90_000).catch((err) => { throw new Error(`${err}\nexpiries (points) seen: ${seen}\n--- last logs ---\n${logs.slice(-60).join('\n')}`); });
+    }, { timeoutMs: 90_000, everyMs: 500 }).catch((err) => { throw new Error(`${err}\nexpiries (points) seen: ${seen}\n--- last logs ---\n${logs.slice(-60).join('\n')}`); });
     console.log(`every venue's surface after ${((Date.now() - started) / 1000).toFixed(1)} s: ${seen}`);
 
     // Let a few more fits pass so every expiry has fresh quotes, then compare at the same moment.
@@ -117,7 +117,7 @@ describe('all four venues through the whole pipeline', () => {
     /** Source of the latest book.forward of each expiry. */
     const latest = async (venue: Venue) => {
       const last = new Map<string, string>();
-      for (const m of await readStream(nc, STREAM_NAMES.book, `book.${venue}.BTC.*._fwd`)) last.set(m.subject, (m.event as { source: string }).source);
+      for (const m of (await readStream(nc, STREAM_NAMES.book, { filterSubject: `book.${venue}.BTC.*._fwd` })).stored) last.set(m.subject, (m.event as { source: string }).source);
       return [...last.values()];
     };
     const binance = await latest('binance');

@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { AnyEvent, STREAM_NAMES, decode, type Status, type TopOfBook } from '@volstream/events';
 import { connectNats, createLogger } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig, startConnector, type ConnectorHandle } from '@volstream/connector';
 import { deribitScenario as S, startDeribitTestServer, type DeribitTestServer } from '@volstream/connector/testing';
 import { parseBookConfig } from './config.ts';
@@ -24,14 +24,6 @@ async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
     return out;
   } finally {
     await nc.close();
-  }
-}
-
-async function waitFor(cond: () => Promise<boolean>, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -68,7 +60,7 @@ describe('connector -> MD stream -> book worker -> BOOK stream', () => {
     connector = await startConnector(parseConnectorConfig({ NATS_URL: nats.url, DERIBIT_WS_URL: venue.url, DERIBIT_CURRENCIES: 'BTC' }), { log });
     book = await startBook(parseBookConfig({ NATS_URL: nats.url, SHARE: 'deribit' }), { log });
     const tops = async () => (await readStream(nats.url, STREAM_NAMES.book)).filter((e): e is TopOfBook => e.type === 'book.top' && e.instrument === S.PUT);
-    await waitFor(async () => (await tops()).some((t) => t.bid === 0.0052));
+    await waitFor('a top of book with bid 0.0052', async () => (await tops()).some((t) => t.bid === 0.0052), { timeoutMs: 20_000 });
 
     const out = await readStream(nats.url, STREAM_NAMES.book);
     expect((await tops()).map((t) => [t.bid, t.bidSize, t.ask, t.askSize])).toEqual([

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { AnyEvent, STREAM_NAMES, decode } from '@volstream/events';
 import { connectNats, createLogger } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { startSimVenue, type SimVenue } from '@volstream/sim';
 import { parseConnectorConfig, startConnector, type ConnectorHandle } from '@volstream/connector';
 import { parseBookConfig } from './config.ts';
@@ -24,14 +24,6 @@ async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
     return out;
   } finally {
     await nc.close();
-  }
-}
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 30_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 100));
   }
 }
 
@@ -58,7 +50,7 @@ describe('connector and book on the simulated Deribit venue (apps/sim)', () => {
 
   it('lists, subscribes and publishes every instrument without a rejected frame or a sequence gap', async () => {
     const venue = () => connector.stats.venues.deribit!;
-    await waitFor(() => venue().instruments === sim.stats().instruments && (venue().subscribedChannels ?? 0) > 0);
+    await waitFor('every sim instrument and a subscription', () => venue().instruments === sim.stats().instruments && (venue().subscribedChannels ?? 0) > 0, { everyMs: 100 });
     await new Promise((r) => setTimeout(r, 3_000));
     const md = await readStream(nats.url, STREAM_NAMES.md);
     const options = md.filter((e) => e.type === 'md.instrument' && e.kind === 'option').map((e) => (e as { instrument: string }).instrument);
@@ -73,7 +65,7 @@ describe('connector and book on the simulated Deribit venue (apps/sim)', () => {
   });
 
   it('the book worker turns that MD stream into tops for the options, with no gap of its own', async () => {
-    await waitFor(async () => book.stats.lastSeq > 0 && book.stats.outputs > 100);
+    await waitFor('100 book outputs', async () => book.stats.lastSeq > 0 && book.stats.outputs > 100, { everyMs: 100 });
     const out = await readStream(nats.url, STREAM_NAMES.book);
     const topped = new Set(out.flatMap((e) => (e.type === 'book.top' ? [e.instrument] : [])));
     const md = await readStream(nats.url, STREAM_NAMES.md);

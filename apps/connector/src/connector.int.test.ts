@@ -2,7 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { AnyEvent, STREAM_NAMES, decode, type BookSnapshot, type Status } from '@volstream/events';
 import { connectNats, createLogger } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig } from './config.ts';
 import { startConnector, type ConnectorHandle } from './connector.ts';
 import { startDeribitTestServer, type DeribitTestServer } from './testing/deribit-test-server.ts';
@@ -26,14 +26,6 @@ async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
     return out;
   } finally {
     await nc.close();
-  }
-}
-
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error('timed out');
-    await new Promise((r) => setTimeout(r, 50));
   }
 }
 
@@ -68,8 +60,8 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('publishes instruments, books, tickers and index into the MD stream, once per id', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript({ duplicateTicker: true }) });
     const c = await start();
-    await waitFor(async () => (await md()).some((e) => e.type === 'md.index'));
-    await waitFor(() => c.stats.publisher.duplicates >= 1);
+    await waitFor('an index event', async () => (await md()).some((e) => e.type === 'md.index'), { timeoutMs: 20_000 });
+    await waitFor('a duplicate dropped', () => c.stats.publisher.duplicates >= 1, { timeoutMs: 20_000 });
 
     const events = await md();
     const types = events.map((e) => e.type);
@@ -95,11 +87,11 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('sets malformed frames aside on the dead-letter subject and keeps going', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
+    await waitFor('all channels subscribed', () => c.stats.venues.deribit!.subscribedChannels === CHANNELS, { timeoutMs: 20_000 });
     venue.send('{"jsonrpc":"2.0","method":"subscription","params":{"channel":"book.BTC-11JUN21-25000-P.100ms","data":{"nope":1}}');
     venue.send('not json at all');
     venue.send(S.docIndex);
-    await waitFor(async () => (await readStream(nats.url, STREAM_NAMES.rejected)).length === 2);
+    await waitFor('two dead letters', async () => (await readStream(nats.url, STREAM_NAMES.rejected)).length === 2, { timeoutMs: 20_000 });
     const rejected = await readStream(nats.url, STREAM_NAMES.rejected);
     expect(rejected.map((r) => r.type === 'rejected' && r.reason)).toEqual([expect.stringMatching(/malformed JSON/), expect.stringMatching(/malformed JSON/)]);
     expect(c.stats.venues.deribit!.rejected).toBe(2);
@@ -123,7 +115,7 @@ describe('connector against a local Deribit replaying real frames', () => {
       }),
     });
     const c = await start();
-    await waitFor(async () => (await md()).filter((e) => e.type === 'md.book.snapshot').length === 2);
+    await waitFor('two book snapshots', async () => (await md()).filter((e) => e.type === 'md.book.snapshot').length === 2, { timeoutMs: 20_000 });
     const events = (await md()).filter((e) => ('instrument' in e && e.instrument === S.PUT) || (e.type === 'status' && e.kind === 'book_resync'));
     expect(events.map((e) => (e.type === 'status' ? `status:${e.kind}:${String(e.detail?.phase)}` : `${e.type}:${'seq' in e ? e.seq - S.SNAPSHOT_CHANGE_ID : ''}`)).filter((s) => !s.startsWith('md.instrument') && !s.startsWith('md.ticker'))).toEqual([
       'md.book.snapshot:0', 'md.book.delta:7', 'md.book.delta:19', 'md.book.delta:40', 'status:book_resync:gap', 'status:book_resync:resynced', 'md.book.snapshot:52',
@@ -138,7 +130,7 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('answers every test_request with public/test', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
+    await waitFor('all channels subscribed', () => c.stats.venues.deribit!.subscribedChannels === CHANNELS, { timeoutMs: 20_000 });
     venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } });
     venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'heartbeat' } });
     venue.send({ jsonrpc: '2.0', method: 'heartbeat', params: { type: 'test_request' } });
@@ -149,10 +141,10 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('reconnects after the venue drops the connection, with disconnect/connect status events', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
+    await waitFor('all channels subscribed', () => c.stats.venues.deribit!.subscribedChannels === CHANNELS, { timeoutMs: 20_000 });
     venue.drop();
     await venue.waitFor(() => venue!.connections === 2 && venue!.requests.filter((r) => r.method === 'public/subscribe').length >= 4);
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS && c.stats.venues.deribit!.connects === 2);
+    await waitFor('all channels subscribed after a reconnect', () => c.stats.venues.deribit!.subscribedChannels === CHANNELS && c.stats.venues.deribit!.connects === 2, { timeoutMs: 20_000 });
     const statuses = (await md()).filter((e): e is Status => e.type === 'status').map((e) => e.kind);
     expect(statuses).toEqual(['feed_connected', 'feed_disconnected', 'feed_connected']);
     // The same real frames after the reconnect carry the same ids: stored once.
@@ -167,7 +159,7 @@ describe('connector against a local Deribit replaying real frames', () => {
       failRequest: ({ method, n }) => (method === 'public/subscribe' && n === 2 ? { code: 10028, message: 'too_many_requests' } : undefined),
     });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS);
+    await waitFor('all channels subscribed', () => c.stats.venues.deribit!.subscribedChannels === CHANNELS, { timeoutMs: 20_000 });
     expect(c.stats.venues.deribit!.rateLimited).toBeGreaterThanOrEqual(1);
     expect(venue.requests.filter((r) => r.method === 'public/subscribe')).toHaveLength(3);
   });
@@ -180,7 +172,7 @@ describe('connector against a local Deribit replaying real frames', () => {
         : undefined),
     });
     const c = await start();
-    await waitFor(() => c.stats.venues.deribit!.subscribedChannels === CHANNELS - 1);
+    await waitFor('one channel fewer subscribed', () => c.stats.venues.deribit!.subscribedChannels === CHANNELS - 1, { timeoutMs: 20_000 });
     expect(c.stats.venues.deribit).toMatchObject({ invalidChannels: 1, connects: 1, rpcErrors: 0 });
     expect(venue.requests.filter((r) => r.method === 'public/subscribe').at(-1)!.params.channels).not.toContain(S.channel.callBook);
   });
@@ -188,7 +180,7 @@ describe('connector against a local Deribit replaying real frames', () => {
   it('reports ticker and index channels that go quiet as feed_stale (not those of expired options)', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript() });
     const c = await start({ STALE_AFTER_MS: '400' });
-    await waitFor(() => (c.stats.venues.deribit?.stale ?? 0) >= 2);
+    await waitFor('two stale feeds', () => (c.stats.venues.deribit?.stale ?? 0) >= 2, { timeoutMs: 20_000 });
     await new Promise((r) => setTimeout(r, 600));
     const stale = (await md()).filter((e): e is Status => e.type === 'status' && e.kind === 'feed_stale');
     // The scenario's options (real 2020/2021 frames) have expired by wall time: silent by design.

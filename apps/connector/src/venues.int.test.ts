@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_NAMES, type AnyEvent } from '@volstream/events';
 import { createLogger } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig } from './config.ts';
 import { startConnector, type ConnectorHandle } from './connector.ts';
 import { VENUE_NAMES, type VenueName } from './exchanges/names.ts';
@@ -17,7 +17,7 @@ import { deribitProtocol } from './testing/emulators/deribit.ts';
 import { okxProtocol } from './testing/emulators/okx.ts';
 import { Emulator } from './testing/emulators/server.ts';
 import { FAST } from './testing/fault-suite.ts';
-import { compareBooks, readStream, waitFor } from './testing/harness.ts';
+import { compareBooks, readStream } from './testing/harness.ts';
 
 const log = createLogger('venues-test', 'error');
 
@@ -53,10 +53,10 @@ describe('VENUES=deribit,okx,bybit,binance in one connector process, recording e
 
   it('every venue\'s books end up equal to its venue\'s, side by side on one MD stream', async () => {
     for (const e of Object.values(emu)) e.pause();
-    await waitFor(async () => {
+    await waitFor('all venues\' books', async () => {
       const md = await readStream(nats.url, STREAM_NAMES.md);
       return VENUE_NAMES.every((v) => compareBooks(md, emu[v], v, v === 'binance' ? BINANCE_DEPTH : Infinity).every((c) => c.equal));
-    }, 15_000, 'all venues\' books');
+    }, { timeoutMs: 15_000 });
     const md = await readStream(nats.url, STREAM_NAMES.md);
     for (const v of VENUE_NAMES) expect(md.some((e) => e.venue === v && e.type === 'md.ticker'), v).toBe(true);
     for (const e of Object.values(emu)) e.resume();

@@ -2,12 +2,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AckPolicy, jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { expiryToken } from '@volstream/events';
 import { Publisher, connectNats, createLogger, ensureStreams, type NatsConnection } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { HealthBody, HistoryBody, SmileBody, SurfaceBody } from './api/schemas.ts';
 import { parseGatewayConfig } from './config.ts';
 import { startGateway, type Gateway } from './server.ts';
 import { BASE_TS, exampleQuotes, exampleSurface } from './testing/fixtures.ts';
-import { TestClient, waitFor } from './testing/ws-client.ts';
+import { TestClient } from './testing/ws-client.ts';
 
 const log = createLogger('gateway-test', 'warn');
 
@@ -46,10 +46,10 @@ describe('gateway against a real nats-server', () => {
     await jetstream(nc).publish('surface.deribit.XRP._._surface', new TextEncoder().encode('garbage'));
 
     const g = await start();
-    const res = await waitFor(async () => {
+    const res = await waitFor('the surface', async () => {
       const r = await fetch(`${g.url}/api/v1/surfaces/BTC`);
       return r.status === 200 ? r : undefined;
-    }, 15_000, 'the surface');
+    }, { timeoutMs: 15_000 });
     const body = SurfaceBody.parse(await res.json());
     expect(body).toMatchObject({ underlying: 'BTC', venue: 'deribit', id: 'S:1', ts: BASE_TS, seq: 1 });
     expect(body.expiries.map((e) => e.expiryTs)).toEqual(first.expiries.map((e) => e.expiryTs));
@@ -82,10 +82,10 @@ describe('gateway against a real nats-server', () => {
     // A restarted (or another) replica has the latest surface from the stream at once.
     await g.stop();
     const g2 = await start();
-    const again = await waitFor(async () => {
+    const again = await waitFor('the surface after restart', async () => {
       const r = await fetch(`${g2.url}/api/v1/surfaces/BTC`);
       return r.status === 200 ? SurfaceBody.parse(await r.json()) : undefined;
-    }, 15_000, 'the surface after restart');
+    }, { timeoutMs: 15_000 });
     expect(again).toMatchObject({ id: 'S:2', seq: 1 });
   });
 
@@ -94,7 +94,7 @@ describe('gateway against a real nats-server', () => {
     for (let i = 0; i < N; i++) await pub.publish('surface', exampleSurface({ underlying: 'HIST', ts: BASE_TS + i * 1_000, atm: 0.5 + i / 10_000, id: `H:${i}`, days: [9, 30, 58] }));
     await pub.flush();
     const g = await start();
-    await waitFor(async () => ((await fetch(`${g.url}/api/v1/surfaces/HIST`)).status === 200 ? true : undefined), 15_000, 'the HIST surface');
+    await waitFor('the HIST surface', async () => ((await fetch(`${g.url}/api/v1/surfaces/HIST`)).status === 200 ? true : undefined), { timeoutMs: 15_000 });
 
     const some = HistoryBody.parse(await (await fetch(`${g.url}/api/v1/surfaces/HIST/history?from=${iso(BASE_TS + 100_000)}&to=${iso(BASE_TS + 149_000)}`)).json());
     expect(some.sampled).toBe(false);
@@ -120,19 +120,19 @@ describe('gateway against a real nats-server', () => {
     const jsm = await jetstreamManager(nc);
     await jsm.consumers.add('VS_SURFACE', { durable_name: 'lagtest_all', ack_policy: AckPolicy.Explicit, filter_subject: 'surface.>' });
     const g = await start({ PIPELINE_POLL_MS: '250' });
-    const lag = await waitFor(async () => {
+    const lag = await waitFor('the consumer in /health', async () => {
       const h = HealthBody.parse(await (await fetch(`${g.url}/health`)).json());
       return h.consumers?.find((c) => c.consumer === 'lagtest_all');
-    }, 10_000, 'the consumer in /health');
+    }, { timeoutMs: 10_000 });
     expect(lag).toMatchObject({ stream: 'VS_SURFACE', pending: (await jsm.consumers.info('VS_SURFACE', 'lagtest_all')).num_pending });
     expect(lag.pending).toBeGreaterThan(300);
     // A message rate appears once a poll sees the stream grow.
     await pub.publish('surface', exampleSurface({ underlying: 'HIST', ts: BASE_TS + 400_000, id: 'H:rate' }));
     await pub.flush();
-    await waitFor(async () => {
+    await waitFor('a VS_SURFACE rate', async () => {
       const h = HealthBody.parse(await (await fetch(`${g.url}/health`)).json());
       return (h.streams?.find((x) => x.stream === 'VS_SURFACE')?.ratePerSec ?? 0) > 0 ? true : undefined;
-    }, 10_000, 'a VS_SURFACE rate');
+    }, { timeoutMs: 10_000 });
     const metrics = await (await fetch(`${g.url}/metrics`)).text();
     expect(metrics).toMatch(/volstream_consumer_pending\{stream="VS_SURFACE",consumer="lagtest_all"\} \d+/);
     expect(metrics).toMatch(/volstream_stream_messages_total\{stream="VS_SURFACE"\} \d+/);
@@ -142,7 +142,7 @@ describe('gateway against a real nats-server', () => {
     const key = '0123456789abcdef0123';
     const g = await start({ API_KEYS: `desk:${key}` });
     const auth = { headers: { Authorization: `Bearer ${key}` } };
-    await waitFor(async () => ((await fetch(`${g.url}/api/v1/surfaces/BTC`, auth)).status === 200 ? true : undefined), 15_000, 'the surface');
+    await waitFor('the surface', async () => ((await fetch(`${g.url}/api/v1/surfaces/BTC`, auth)).status === 200 ? true : undefined), { timeoutMs: 15_000 });
     expect((await fetch(`${g.url}/api/v1/surfaces/BTC`)).status).toBe(401);
     expect((await fetch(`${g.url}/health`)).status).toBe(200);
     const ws = `${g.url.replace('http', 'ws')}/ws`;
@@ -184,7 +184,7 @@ describe('gateway against a real nats-server', () => {
     const g = await start();
     expect((await fetch(`${g.url}/health`)).status).toBe(200);
     await nats.stop();
-    await waitFor(async () => ((await fetch(`${g.url}/health`)).status === 503 ? true : undefined), 15_000, '503');
+    await waitFor('503', async () => ((await fetch(`${g.url}/health`)).status === 503 ? true : undefined), { timeoutMs: 15_000 });
     const body = HealthBody.parse(await (await fetch(`${g.url}/health`)).json());
     expect(body.nats.connected).toBe(false);
     // Still serving what it has.

@@ -1,9 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '@volstream/runtime';
+import { waitFor } from '@volstream/runtime/testing';
 import { serveGateway, type ServedGateway } from './server.ts';
 import { SurfaceStore } from './store.ts';
 import { BASE_TS, exampleQuotes, exampleSurface } from './testing/fixtures.ts';
-import { TestClient, waitFor } from './testing/ws-client.ts';
+import { TestClient } from './testing/ws-client.ts';
 
 // The websocket server with real sockets, fed straight from a store (NATS plays no part in
 // flow control): a client that stops reading must cost the server a bounded buffer, then go.
@@ -56,16 +57,16 @@ describe('a websocket client that does not read', () => {
     expect(maxBuffered).toBeLessThanOrEqual(limits.conflateBytes + messageBytes);
 
     // Still above the bound after stallMs: dropped.
-    await waitFor(() => (gw.hub.stats().dropped === 1 ? true : undefined), 10_000, 'the slow client to be dropped');
+    await waitFor('the slow client to be dropped', () => (gw.hub.stats().dropped === 1 ? true : undefined), { timeoutMs: 10_000 });
     expect(gw.hub.stats().clients).toBe(1);
     slow.ws.resume();
-    await waitFor(() => (slow.ws.readyState === slow.ws.CLOSED ? true : undefined), 10_000, 'the slow client socket to close');
+    await waitFor('the slow client socket to close', () => (slow.ws.readyState === slow.ws.CLOSED ? true : undefined), { timeoutMs: 10_000 });
 
     // The reading client got every update, in order.
-    const seqs = (await waitFor(() => {
+    const seqs = (await waitFor('all updates on the fast client', () => {
       const s = fast.messages.filter((m) => m.type === 'update').map((m) => m.seq);
       return s.length === updates ? s : undefined;
-    }, 20_000, 'all updates on the fast client'));
+    }, { timeoutMs: 20_000 }));
     expect(seqs).toEqual(Array.from({ length: updates }, (_, i) => snap.seq + 1 + i));
     fast.close();
   });

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { AnyEvent } from '@volstream/events';
 import { Publisher, connectNats, ensureStreams, runCore, type NatsConnection } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { createSurfaceCore } from '@volstream/surface';
 import { getFitter, listFitters } from '@volstream/svi';
 import { openDuck, queryJson } from '@volstream/replay/archive';
@@ -21,14 +21,6 @@ const smiles = fits.filter((e) => e.type === 'surface.smile');
 const surfaces = fits.filter((e) => e.type === 'surface.surface');
 // Three batches: recorded and acked / recorded but the ack "crashes" / only buffered at the crash.
 const third = (xs: AnyEvent[], i: number) => xs.slice(Math.floor((xs.length * i) / 3), Math.floor((xs.length * (i + 1)) / 3));
-
-async function waitFor(what: string, cond: () => boolean, ms = 30_000) {
-  const until = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 50));
-  }
-}
 
 describe('recorder against a real nats-server', () => {
   let nats: NatsServer;

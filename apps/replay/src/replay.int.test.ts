@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { STREAM_NAMES } from '@volstream/events';
 import { Publisher, connectNats, ensureStreams, type NatsConnection } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseSurfaceConfig, startSurface } from '@volstream/surface';
 import { listFitters } from '@volstream/svi';
 import { openDuck, queryJson, quoteIdent } from './duck.ts';
@@ -26,14 +26,6 @@ const LIVE = 'svi-qe';
 // A second registered fitter to compare with the live one.
 const OTHER = listFitters().map((f) => f.id).find((id) => !id.startsWith(`${LIVE}@`));
 
-async function waitFor(what: string, cond: () => Promise<boolean>, ms = 120_000) {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 describe('replay against a real nats-server', () => {
   let nats: NatsServer;
   let nc: NatsConnection;
@@ -52,7 +44,7 @@ describe('replay against a real nats-server', () => {
     await pub.flush();
     const surface = await startSurface(parseSurfaceConfig({ NATS_URL: nats.url, FITTER: LIVE, FIT_INTERVAL_MS: '1000', LOG_LEVEL: 'warn' }));
     // Every input applied; stop() then commits, so every output is stored before the replay.
-    await waitFor('the live surface worker to consume the VOL stream', async () => surface.worker.stats.lastSeq >= points.length);
+    await waitFor('the live surface worker to consume the VOL stream', async () => surface.worker.stats.lastSeq >= points.length, { timeoutMs: 120_000 });
     await surface.stop();
     first = await replay({ nc, underlying: 'BTC', from: FROM, to: TO, fitters, fromStage: 'vol', outDir: join(dir, 'a'), codeVersion: 'test' });
   });

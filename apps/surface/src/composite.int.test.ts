@@ -2,8 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { COMPOSITE_VENUE, STREAM_NAMES, SurfaceEvent, type Surface, type VolEvent } from '@volstream/events';
 import { connectNats, ensureStreams, Publisher } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
-import { readStream, waitFor } from '@volstream/vol/testing';
+import { readStream, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseSurfaceConfig, startSurface } from './index.ts';
 import { syntheticVolPoints, trueExpiry } from './synthetic-points.ts';
 
@@ -44,11 +43,11 @@ describe('composite surfaces over a real nats-server', () => {
     const want = UNDERLYINGS.flatMap((u) => [...VENUES, COMPOSITE_VENUE].map((v) => `${v}.${u}`)).sort();
     let surfaces: Surface[] = [];
     const full = () => new Set(surfaces.filter((s) => s.expiries.length === expiries.length).map((s) => `${s.venue}.${s.underlying}`));
-    await waitFor(async () => {
-      const { events } = await readStream({ url: nats.url, stream: STREAM_NAMES.surface, schema: SurfaceEvent });
+    await waitFor('full surfaces of both venues and the composite, for BTC and ETH', async () => {
+      const { events } = await readStream(nats.url, STREAM_NAMES.surface, { schema: SurfaceEvent });
       surfaces = events.filter((o): o is Surface => o.type === 'surface.surface');
       return full().size === want.length;
-    }, { ms: 60_000, what: 'full surfaces of both venues and the composite, for BTC and ETH' });
+    }, { timeoutMs: 60_000 });
     await surface.stop();
 
     expect([...full()].sort()).toEqual(want);

@@ -2,10 +2,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { STREAM_NAMES, SurfaceEvent, type Surface } from '@volstream/events';
 import { connectNats, ensureStreams, Publisher } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { readStream, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { ssviToRaw, sviImpliedVol } from '@volstream/svi';
 import { parseVolConfig, startVol, YEAR_MS } from '@volstream/vol';
-import { readStream, syntheticBookStream, waitFor, type SyntheticExpiry } from '@volstream/vol/testing';
+import { syntheticBookStream, type SyntheticExpiry } from '@volstream/vol/testing';
 import { parseSurfaceConfig, startSurface } from './index.ts';
 
 const T0 = 1_800_000_000_000;
@@ -33,11 +33,11 @@ describe('book -> vol -> surface over a real nats-server', () => {
     const vol = await startVol(parseVolConfig({ NATS_URL: nats.url }));
     const surface = await startSurface(parseSurfaceConfig({ NATS_URL: nats.url, FITTER: 'svi-qe' }));
     let surfaces: Surface[] = [];
-    await waitFor(async () => {
-      const { events: out } = await readStream({ url: nats.url, stream: STREAM_NAMES.surface, schema: SurfaceEvent });
+    await waitFor('a surface with all expiries', async () => {
+      const { events: out } = await readStream(nats.url, STREAM_NAMES.surface, { schema: SurfaceEvent });
       surfaces = out.filter((o): o is Surface => o.type === 'surface.surface');
       return surfaces.some((s) => s.expiries.length === expiries.length);
-    }, { ms: 60_000, what: 'a surface with all expiries' });
+    }, { timeoutMs: 60_000 });
     await surface.stop();
     await vol.stop();
 

@@ -2,9 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { STREAM_NAMES, VolEvent } from '@volstream/events';
 import { connectNats, ensureStreams, Publisher, runCore } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { readStream, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { createVolCore, parseVolConfig, startVol } from './index.ts';
-import { readStream, syntheticBookStream, waitFor, type SyntheticExpiry } from './testing/index.ts';
+import { syntheticBookStream, type SyntheticExpiry } from './testing/index.ts';
 
 const T0 = 1_800_000_000_000;
 const DAY = 86_400_000;
@@ -28,17 +28,17 @@ describe('vol worker against a real nats-server', () => {
 
     const config = parseVolConfig({ NATS_URL: nats.url, CHECKPOINT_MS: '100', VOL_REPRICE_MS: '500' });
     const first = await startVol(config);
-    await waitFor(() => first.worker.stats.lastSeq >= events.length / 3 && first.worker.stats.checkpoints >= 1, { what: 'a third of the input and a checkpoint' });
+    await waitFor('a third of the input and a checkpoint', () => first.worker.stats.lastSeq >= events.length / 3 && first.worker.stats.checkpoints >= 1);
     // A crash: the connection goes away under the worker, no stop(), no final checkpoint.
     await first.nc.close();
     await first.done.catch(() => undefined);
     const killedAt = first.worker.stats.lastSeq;
 
     const second = await startVol(config);
-    await waitFor(() => second.worker.stats.lastSeq >= events.length, { what: 'the restarted worker to reach the end' });
+    await waitFor('the restarted worker to reach the end', () => second.worker.stats.lastSeq >= events.length);
     await second.stop();
 
-    const { messages, events: out } = await readStream({ url: nats.url, stream: STREAM_NAMES.vol, schema: VolEvent });
+    const { messages, events: out } = await readStream(nats.url, STREAM_NAMES.vol, { schema: VolEvent });
     expect(killedAt, 'killed before the end of the input').toBeLessThan(events.length);
     expect(second.worker.stats.resumedFrom, 'resumed from a checkpoint').toBeGreaterThan(0);
     expect(second.worker.stats.resumedFrom).toBeLessThanOrEqual(killedAt);

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import { BookEvent, MdEvent, STREAM_NAMES, decode, derivedId, type Forward, type IndexPrice } from '@volstream/events';
-import { startNatsServer, type NatsServer } from './testing/index.ts';
+import { startNatsServer, waitFor, type NatsServer } from './testing/index.ts';
 import { connectNats, ensureStreams } from './nats.ts';
 import { Publisher } from './publisher.ts';
 import { runWorker } from './worker.ts';
@@ -40,15 +40,6 @@ async function readAll(url: string, stream: string) {
   return out;
 }
 
-async function waitFor(cond: () => boolean | Promise<boolean>, ms = 20_000) {
-  const until = Date.now() + ms;
-  while (Date.now() < until) {
-    if (await cond()) return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  throw new Error('timed out');
-}
-
 describe('runWorker against a real nats-server', () => {
   let nats: NatsServer;
   beforeAll(async () => { nats = await startNatsServer(); });
@@ -66,7 +57,7 @@ describe('runWorker against a real nats-server', () => {
     // (no stop, no final checkpoint) stands in for a killed process.
     const nc1 = await connectNats({ url: nats.url, name: 'w1', reconnect: false });
     const w1 = await runWorker({ name: 'toy', nc: nc1, input: { stage: 'md', schema: MdEvent }, output: 'book', core: toyCore, checkpointEveryMs: 600_000, batchSize: 200 });
-    await waitFor(() => w1.stats.inputs >= N / 2);
+    await waitFor('half the input consumed', () => w1.stats.inputs >= N / 2, { timeoutMs: 20_000 });
     await nc1.close();
     await w1.done.catch(() => undefined);
 
@@ -75,7 +66,7 @@ describe('runWorker against a real nats-server', () => {
 
     const nc2 = await connectNats({ url: nats.url, name: 'w2' });
     const w2 = await runWorker({ name: 'toy', nc: nc2, input: { stage: 'md', schema: MdEvent }, output: 'book', core: toyCore, batchSize: 200 });
-    await waitFor(() => w2.stats.lastSeq >= N);
+    await waitFor('the second worker to reach the end', () => w2.stats.lastSeq >= N, { timeoutMs: 20_000 });
     await w2.stop();
     await nc2.close();
 
@@ -106,7 +97,7 @@ describe('runWorker against a real nats-server', () => {
     await js.publish('md.sim.BTC._._idx', new Uint8Array([0xc1, 0x00]), { msgID: 'garbage-1' });
     await js.publish('md.sim.BTC._._idx', new TextEncoder().encode('not msgpack at all'), { msgID: 'garbage-2' });
     const w = await runWorker({ name: 'toy', nc, input: { stage: 'md', schema: MdEvent }, output: 'book', core: toyCore });
-    await waitFor(() => w.stats.rejected >= 2);
+    await waitFor('two rejections', () => w.stats.rejected >= 2, { timeoutMs: 20_000 });
     await w.stop();
     const info = await (await jetstreamManager(nc)).streams.info(STREAM_NAMES.rejected);
     expect(info.state.messages).toBeGreaterThanOrEqual(2);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { jetstreamManager } from '@nats-io/jetstream';
 import { STREAM_NAMES } from '@volstream/events';
 import { connectNats, type NatsConnection } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseBookConfig, startBook } from '@volstream/book';
 import { parseVolConfig, startVol } from '@volstream/vol';
 import { parseSurfaceConfig, startSurface } from '@volstream/surface';
@@ -54,14 +54,6 @@ function tardisChain(minutes: number): string {
   return rows.join('\n') + '\n';
 }
 
-async function waitFor(what: string, cond: () => boolean | Promise<boolean>, ms = 120_000) {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
-}
-
 describe('volstream replay of an imported Tardis options_chain file', () => {
   let nats: NatsServer;
   let nc: NatsConnection;
@@ -80,15 +72,15 @@ describe('volstream replay of an imported Tardis options_chain file', () => {
     const last = async (s: 'md' | 'book' | 'vol') => (await jsm.streams.info(STREAM_NAMES[s])).state.last_seq;
     const book = await startBook(parseBookConfig(env));
     const mds = await last('md');
-    await waitFor('book', () => book.stats.lastSeq >= mds);
+    await waitFor('book', () => book.stats.lastSeq >= mds, { timeoutMs: 120_000 });
     await book.stop();
     const vol = await startVol(parseVolConfig(env));
     const books = await last('book');
-    await waitFor('vol', () => vol.worker.stats.lastSeq >= books);
+    await waitFor('vol', () => vol.worker.stats.lastSeq >= books, { timeoutMs: 120_000 });
     await vol.stop();
     const surface = await startSurface(parseSurfaceConfig(env));
     const vols = await last('vol');
-    await waitFor('surface', () => surface.worker.stats.lastSeq >= vols);
+    await waitFor('surface', () => surface.worker.stats.lastSeq >= vols, { timeoutMs: 120_000 });
     await surface.stop();
   });
   afterAll(async () => {

@@ -1,4 +1,5 @@
 import { WebSocketServer, type WebSocket } from 'ws';
+import { waitFor } from '@volstream/runtime/testing';
 
 /** What a scripted channel can do when a client subscribes to it. */
 export type ChannelScript = (p: { channel: string; send: (frame: string | object) => void; subscription: number; connection: number }) => void;
@@ -105,11 +106,7 @@ export async function startDeribitTestServer(opts: DeribitTestServerOptions): Pr
       for (const ws of clients) ws.terminate();
     },
     async waitFor(cond, ms = 15_000) {
-      const until = Date.now() + ms;
-      while (!cond()) {
-        if (Date.now() > until) throw new Error('timed out waiting on the test venue');
-        await new Promise((r) => setTimeout(r, 20));
-      }
+      await waitFor('the test venue', cond, { timeoutMs: ms, everyMs: 20 });
     },
     close() {
       for (const ws of clients) ws.terminate();

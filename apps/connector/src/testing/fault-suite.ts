@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_NAMES, type AnyEvent, type InstrumentDef, type Rejected, type Status } from '@volstream/events';
 import { createLogger } from '@volstream/runtime';
-import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
+import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig } from '../config.ts';
 import { startConnector, type ConnectorHandle } from '../connector.ts';
 import type { VenueName } from '../exchanges/names.ts';
 import type { ModelDriver, ModelOptions } from './emulators/model.ts';
 import { Emulator, type EmulatedProtocol } from './emulators/server.ts';
-import { compareBooks, readStream, repeatedIds, sleep, waitFor, type BookComparison } from './harness.ts';
+import { compareBooks, readStream, repeatedIds, sleep, type BookComparison } from './harness.ts';
 
 export type VenueUnderTest = {
   venue: VenueName;
@@ -51,7 +51,7 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       emu.pause();
       try {
         let last: BookComparison[] = [];
-        await waitFor(async () => (last = compareBooks(await md(), emu, v.venue, v.depth)).every((c) => c.equal), 10_000, `${what}: books equal to the venue's`)
+        await waitFor(`${what}: books equal to the venue's`, async () => (last = compareBooks(await md(), emu, v.venue, v.depth)).every((c) => c.equal), { timeoutMs: 10_000 })
           .catch((err: Error) => {
             throw new Error(`${err.message}\n${JSON.stringify(last.filter((c) => !c.equal), null, 1).slice(0, 3_000)}`);
           });
@@ -74,23 +74,23 @@ export function describeVenueFaults(v: VenueUnderTest): void {
     });
 
     it('lists, subscribes and rebuilds every book equal to the venue\'s', async () => {
-      await waitFor(async () => (await md()).filter((e) => e.type === 'md.book.snapshot').length >= 4, 10_000, 'first snapshots');
+      await waitFor('first snapshots', async () => (await md()).filter((e) => e.type === 'md.book.snapshot').length >= 4, { timeoutMs: 10_000 });
       const books = await booksMatch('start');
       expect(books).toHaveLength(4);
       const events = await md();
       const listed = new Set(events.filter((e): e is InstrumentDef => e.type === 'md.instrument').map((e) => e.instrument));
       for (const i of emu.listedInstruments()) expect(listed.has(i), i).toBe(true);
-      await waitFor(async () => (await md()).some((e) => e.type === 'md.ticker'), 5_000, 'a ticker');
+      await waitFor('a ticker', async () => (await md()).some((e) => e.type === 'md.ticker'), { timeoutMs: 5_000 });
       expect(stats()).toMatchObject({ rejected: 0, resyncs: 0 });
     });
 
     it(v.sequenced ? 'a skipped sequence number: the gap is flagged, the book resubscribed, rebuilt from a fresh snapshot' : 'a skipped push is superseded by the next whole book', async () => {
       const since = (await md()).length;
       emu.skipNextBook();
-      await waitFor(() => emu.injected.skipped.length === 1, 5_000, 'a book message to skip');
+      await waitFor('a book message to skip', () => emu.injected.skipped.length === 1, { timeoutMs: 5_000 });
       if (v.sequenced) {
         const instrument = emu.injected.skipped[0]!;
-        await waitFor(async () => (await newStatuses(since, 'book_resync', (s) => s.instrument === instrument && s.detail?.phase === 'resynced')).length > 0, 10_000, 'gap flagged and resynced');
+        await waitFor('gap flagged and resynced', async () => (await newStatuses(since, 'book_resync', (s) => s.instrument === instrument && s.detail?.phase === 'resynced')).length > 0, { timeoutMs: 10_000 });
         const flags = await newStatuses(since, 'book_resync', (s) => s.instrument === instrument);
         expect(flags.map((s) => s.detail?.phase)).toEqual(['gap', 'resynced']);
         // The fresh snapshot follows its flag.
@@ -104,10 +104,10 @@ export function describeVenueFaults(v: VenueUnderTest): void {
     it(v.sequenced ? 'reordered frames: the late message reveals a gap, the book is resynced' : 'reordered frames: an older whole book never replaces a newer one', async () => {
       const since = (await md()).length;
       emu.reorderNextBook();
-      await waitFor(() => emu.injected.reordered.length === 1, 10_000, 'two book messages of one instrument to swap');
+      await waitFor('two book messages of one instrument to swap', () => emu.injected.reordered.length === 1, { timeoutMs: 10_000 });
       if (v.sequenced) {
         const instrument = emu.injected.reordered[0]!;
-        await waitFor(async () => (await newStatuses(since, 'book_resync', (s) => s.instrument === instrument && s.detail?.phase === 'resynced')).length > 0, 10_000, 'reorder resynced');
+        await waitFor('reorder resynced', async () => (await newStatuses(since, 'book_resync', (s) => s.instrument === instrument && s.detail?.phase === 'resynced')).length > 0, { timeoutMs: 10_000 });
       }
       await booksMatch('after reordered messages');
     });
@@ -116,8 +116,8 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       const resyncs = stat('resyncs');
       const dupes = connector.stats.publisher.duplicates + stat('duplicates');
       emu.duplicateNext(30);
-      await waitFor(() => emu.injected.duplicated >= 30, 10_000, '30 duplicated frames');
-      await waitFor(() => connector.stats.publisher.duplicates + stat('duplicates') > dupes, 5_000, 'repeats dropped');
+      await waitFor('30 duplicated frames', () => emu.injected.duplicated >= 30, { timeoutMs: 10_000 });
+      await waitFor('repeats dropped', () => connector.stats.publisher.duplicates + stat('duplicates') > dupes, { timeoutMs: 5_000 });
       await booksMatch('after duplicates');
       expect(stat('resyncs')).toBe(resyncs);
       expect(repeatedIds(await md())).toEqual([]);
@@ -127,9 +127,9 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       it('a checksum mismatch: the message is withheld, a resync flagged, the book rebuilt', async () => {
         const since = (await md()).length;
         emu.corruptNextBook();
-        await waitFor(() => emu.injected.corrupted.length === 1, 10_000, 'a book message to corrupt');
+        await waitFor('a book message to corrupt', () => emu.injected.corrupted.length === 1, { timeoutMs: 10_000 });
         const instrument = emu.injected.corrupted[0]!;
-        await waitFor(async () => (await newStatuses(since, 'book_resync', (s) => s.instrument === instrument && s.detail?.phase === 'resynced')).length > 0, 10_000, 'checksum resync');
+        await waitFor('checksum resync', async () => (await newStatuses(since, 'book_resync', (s) => s.instrument === instrument && s.detail?.phase === 'resynced')).length > 0, { timeoutMs: 10_000 });
         const phases = (await newStatuses(since, 'book_resync', (s) => s.instrument === instrument)).map((s) => s.detail?.phase);
         expect(phases).toEqual(['checksum', 'resynced']);
         expect(stat('checksumMismatches')).toBeGreaterThanOrEqual(1);
@@ -143,8 +143,8 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       emu.sendRaw('{"this is": not json');
       emu.sendRaw('{"jsonrpc":"2.0","method":"subscription","params":{"channel":"weather.today","data":{}}}');
       emu.sendRaw(huge);
-      await waitFor(() => stat('rejected') >= rejectedBefore + 3, 10_000, 'three rejections');
-      await waitFor(async () => (await readStream(nats.url, STREAM_NAMES.rejected)).length >= rejectedBefore + 3, 10_000, 'dead letters stored');
+      await waitFor('three rejections', () => stat('rejected') >= rejectedBefore + 3, { timeoutMs: 10_000 });
+      await waitFor('dead letters stored', async () => (await readStream(nats.url, STREAM_NAMES.rejected)).length >= rejectedBefore + 3, { timeoutMs: 10_000 });
       const dead = (await readStream(nats.url, STREAM_NAMES.rejected)) as Rejected[];
       expect(dead.every((r) => r.type === 'rejected' && r.venue === v.venue && r.stage === 'connector' && r.reason.length > 0)).toBe(true);
       expect(dead.some((r) => /malformed JSON/.test(r.reason))).toBe(true);
@@ -157,7 +157,7 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       const since = (await md()).length;
       const channel = typeof v.tickingChannel === 'string' ? v.tickingChannel : v.tickingChannel(emu);
       emu.stall(channel);
-      await waitFor(async () => (await newStatuses(since, 'feed_stale', (s) => s.detail?.channel === channel)).length > 0, 8_000, 'feed_stale');
+      await waitFor('feed_stale', async () => (await newStatuses(since, 'feed_stale', (s) => s.detail?.channel === channel)).length > 0, { timeoutMs: 8_000 });
       await sleep(1_100); // another stale period: still one status
       emu.stall(channel, false);
       const stale = await newStatuses(since, 'feed_stale', (x) => x.detail?.channel === channel);
@@ -171,16 +171,16 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       emu.failNextSubscribe('rateLimit');
       emu.failNextSubscribe('error');
       emu.drop();
-      await waitFor(() => stat('connects') > connects, 10_000, 'reconnect');
+      await waitFor('reconnect', () => stat('connects') > connects, { timeoutMs: 10_000 });
       await booksMatch('after subscription errors');
-      await waitFor(() => stat('rateLimited') >= 1 || stat('connects') > connects + 1, 5_000, 'the rate limit handled');
+      await waitFor('the rate limit handled', () => stat('rateLimited') >= 1 || stat('connects') > connects + 1, { timeoutMs: 5_000 });
     });
 
     it('a dropped connection: disconnect and connect statuses, fresh snapshots, books equal', async () => {
       const since = (await md()).length;
       const connects = stat('connects');
       emu.drop();
-      await waitFor(() => stat('connects') > connects, 10_000, 'reconnect');
+      await waitFor('reconnect', () => stat('connects') > connects, { timeoutMs: 10_000 });
       const kinds = (await md()).slice(since).filter((e): e is Status => e.type === 'status' && e.kind.startsWith('feed_')).map((s) => s.kind);
       expect(kinds.indexOf('feed_disconnected')).toBeGreaterThanOrEqual(0);
       expect(kinds.lastIndexOf('feed_connected')).toBeGreaterThan(kinds.indexOf('feed_disconnected'));
@@ -192,9 +192,9 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       const connects = stat('connects');
       const open = emu.open;
       emu.setSilent(true);
-      await waitFor(() => stat('disconnects') > disconnects, 10_000, 'silence detected');
+      await waitFor('silence detected', () => stat('disconnects') > disconnects, { timeoutMs: 10_000 });
       emu.setSilent(false);
-      await waitFor(() => stat('connects') > connects && emu.open >= open, 10_000, 'reconnected');
+      await waitFor('reconnected', () => stat('connects') > connects && emu.open >= open, { timeoutMs: 10_000 });
       await booksMatch('after silence');
     });
 
@@ -202,7 +202,7 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       const from = emu.attempts.length;
       emu.refuseConnections(5, v.path);
       emu.drop(v.path);
-      await waitFor(() => emu.attempts.slice(from).filter((a) => a.path === v.path).length >= 6, 15_000, 'six attempts');
+      await waitFor('six attempts', () => emu.attempts.slice(from).filter((a) => a.path === v.path).length >= 6, { timeoutMs: 15_000 });
       const at = emu.attempts.slice(from).filter((a) => a.path === v.path).map((a) => a.at);
       const gaps = at.slice(1).map((t, i) => t - at[i]!);
       // Jitter lies between consecutive ceilings, so no wait is shorter than the one before
@@ -218,9 +218,9 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       const freshName = emu.instrumentOf(fresh.name);
       const delisted = stat('delisted');
       emu.list(fresh.name);
-      await waitFor(async () => (await md()).some((e) => e.type === 'md.book.snapshot' && e.instrument === freshName), 10_000, 'the new listing\'s book');
+      await waitFor('the new listing\'s book', async () => (await md()).some((e) => e.type === 'md.book.snapshot' && e.instrument === freshName), { timeoutMs: 10_000 });
       emu.delist(gone.name);
-      await waitFor(() => stat('delisted') > delisted, 10_000, 'the ended listing dropped');
+      await waitFor('the ended listing dropped', () => stat('delisted') > delisted, { timeoutMs: 10_000 });
       const books = await booksMatch('after listing changes');
       expect(books.map((b) => b.instrument)).toContain(freshName);
       expect(books.map((b) => b.instrument)).not.toContain(emu.instrumentOf(gone.name));

@@ -35,14 +35,6 @@ export async function streamCount(url: string, stream: string): Promise<number> 
   }
 }
 
-export async function waitFor(cond: () => boolean | Promise<boolean>, ms = 15_000, what = 'condition'): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await cond())) {
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 40));
-  }
-}
-
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Wait until the MD stream stops growing for `quietMs` (what was sent is stored). */

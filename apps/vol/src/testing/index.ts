@@ -1,3 +1,2 @@
 export * from './synthetic-book.ts';
 export * from './book-stream.ts';
-export * from './read-stream.ts';
