@@ -92,6 +92,9 @@ const NULL_TOP: Top = [null, null, null, null];
  *   venue forward exists, nor on a venue whose tickers carry underlyingPrice for the underlying
  *   (its expiries wait for their own: a transient index forward would only bias the first vols).
  * - Status events from the MD stream pass through unchanged.
+ * - A re-snapshot (a snapshot of a book that existed before, e.g. after a reconnect) whose top
+ *   did not change re-sends that top with `refresh: true`, so consumers that dropped the venue's
+ *   quotes while it was down get them back.
  * Ids: `derivedId(kind, input.id)`; no clock, so replay gives the same outputs.
  */
 export function createBookCore(state?: unknown): BookCore {
@@ -152,12 +155,18 @@ export function createBookCore(state?: unknown): BookCore {
   function onSnapshot(e: BookSnapshot): BookEvent[] {
     if (nonOptions.has(e.venue, e.instrument)) return [];
     let entry = books.get(e.venue, e.instrument);
+    const resnapshot = entry !== undefined;
     if (!entry) {
       entry = { terms: terms.get(e.venue, e.instrument), venue: e.venue, instrument: e.instrument, underlying: e.underlying, expiryTs: e.expiryTs, book: new OrderBook(), lastTop: null };
       books.set(e.venue, e.instrument, entry);
     }
     counters.crossedLevelsRemoved += entry.book.snapshot(e.bids, e.asks, e.seq);
-    return topIfChanged(entry, e);
+    const changed = topIfChanged(entry, e);
+    // A re-snapshot (resubscribe/reconnect) whose top did not change still re-sends it, flagged
+    // `refresh`, so downstream stages that dropped the venue's quotes meanwhile get them back.
+    // No forward derivation: nothing changed.
+    if (changed.length > 0 || !resnapshot || !entry.terms || entry.lastTop === null) return changed;
+    return [{ ...topEvent(entry.terms, entry.lastTop, entry.book.seq, e), refresh: true }];
   }
 
   function onDelta(e: BookDelta): BookEvent[] {

@@ -127,6 +127,27 @@ const cases: { name: string; input: MdEvent[]; expected: BookEvent[] }[] = [
     ],
   },
   {
+    name: 'a re-snapshot (reconnect) with an unchanged top re-sends it flagged refresh; a changed top is emitted as usual',
+    input: [
+      i0, s1,
+      status('st2', 2, { kind: 'feed_disconnected' }), status('st3', 3, { kind: 'feed_connected' }),
+      snap('s4', 4, 200, [[0.05, 1.5], [0.048, 7]], [[0.051, 2]]), // same top, other levels and seq
+      snap('s5', 5, 210, [[0.05, 1.5]], [[0.051, 2.5]]), // ask size changed
+    ],
+    expected: [
+      top(s1, 100, 0.05, 1.5, 0.051, 2),
+      status('st2', 2, { kind: 'feed_disconnected' }),
+      status('st3', 3, { kind: 'feed_connected' }),
+      { ...top(at('s4', 4), 200, 0.05, 1.5, 0.051, 2), refresh: true },
+      top(at('s5', 5), 210, 0.05, 1.5, 0.051, 2.5),
+    ],
+  },
+  {
+    name: 'a first snapshot is never a refresh, nor a re-snapshot of a book without terms',
+    input: [s1, snap('s2', 2, 101, [[0.05, 1.5]], [[0.051, 2]])],
+    expected: [],
+  },
+  {
     name: 'status events pass through; a connector book_resync withholds the book until a snapshot',
     input: [i0, s1, status('st2', 2, { kind: 'feed_disconnected' }), status('st3', 3, { kind: 'book_resync', instrument: INST }), d2, s7],
     expected: [

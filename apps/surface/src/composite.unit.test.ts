@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Decoder, Encoder } from '@msgpack/msgpack';
-import { COMPOSITE_VENUE, SurfaceEvent, subjectFor, type SmileFit, type Surface, type VolEvent } from '@volstream/events';
+import { COMPOSITE_VENUE, SurfaceEvent, subjectFor, type SmileFit, type Status, type Surface, type VolEvent } from '@volstream/events';
 import { runCore } from '@volstream/runtime';
 import { getFitter, sviImpliedVol } from '@volstream/svi';
 import { YEAR_MS } from '@volstream/vol';
@@ -32,6 +32,13 @@ function twoVenues(ts: number, seq: number, shift = 0, okxEvery = 1): VolEvent[]
 }
 const tick = (venue: string, ts: number, seq: number) => syntheticVolPoints({ venue, expiry: expiries[2]!, ts, seq }).slice(0, 1);
 const opts: SurfaceCoreOptions = { fitter, fitIntervalMs: 1_000, composite: true };
+/** okx's share of `twoVenues` only (as it re-sends it after a reconnect, flagged refresh). */
+const okxQuotes = (ts: number, seq: number, refresh = false): VolEvent[] =>
+  expiries.slice(0, 2).flatMap((expiry, i) => syntheticVolPoints({ venue: 'okx', expiry, ts: ts + i, seq, shift: -0.002, forwardShift: 0.001 }).map((p) => (refresh ? { ...p, refresh } : p)));
+const disconnected = (venue: string, ts: number, underlying?: string): Status => ({
+  type: 'status', v: 1, id: `st:${venue}:${ts}`, venue, ts, recvTs: ts, kind: 'feed_disconnected', stage: 'connector', reason: 'websocket closed',
+  ...(underlying !== undefined ? { underlying } : {}),
+});
 
 describe('compositePoints', () => {
   const p = (over: Partial<StoredPoint>): StoredPoint => ({ instrument: 'x', strike: 100, isCall: true, bidIv: 0.5, askIv: 0.54, midIv: 0.52, vega: 1, ...over });
@@ -185,6 +192,91 @@ describe('surface core with a composite', () => {
     expect(new Set(a.map((o) => o.id)).size).toBe(a.length);
     const keys = new Set(surfaces(a).map((s) => `${s.venue}.${s.underlying}`));
     expect([...keys].sort()).toEqual(['bybit.ETH', 'composite.BTC', 'composite.ETH', 'deribit.BTC', 'okx.BTC', 'okx.ETH']);
+  });
+
+  it('leaves a disconnected venue\'s points out of every fit until fresh points replace them', () => {
+    const core = createSurfaceCore(opts);
+    runCore(core, twoVenues(T0 + 100, 1));
+    const first = byVenue(runCore(core, [...tick('deribit', T0 + 1_050, 2), ...tick('okx', T0 + 1_060, 2)]));
+    const deribitFit = first.get('deribit')!;
+    for (const [i, e] of expiries.slice(0, 2).entries()) expect(first.get(COMPOSITE_VENUE)!.expiries[i]!.forward).toBeCloseTo(e.forward * 1.0005, 6);
+
+    const down = disconnected('okx', T0 + 1_200, 'BTC');
+    expect(core.apply(down)).toEqual([down]); // still passed through
+    const snap = core.snapshot() as { expiries: { venue: string; points: { stale?: boolean }[] }[] };
+    for (const x of snap.expiries) for (const p of x.points) expect(p.stale, x.venue).toBe(x.venue === 'okx' ? true : undefined);
+
+    // One fresh okx quote of the 30-day expiry: okx's expiry now has 1 usable point, too few to refit.
+    runCore(core, okxQuotes(T0 + 1_300, 3).filter((p) => p.expiryTs === expiries[1]!.expiryTs).slice(0, 1));
+    // deribit's next boundary: the composite's 7-day expiry is refitted from deribit's quotes
+    // alone; its 30-day one has okx back in (with the one fresh quote and its forward).
+    const outs = core.apply(tick('deribit', T0 + 2_050, 4)[0]!);
+    const comp = byVenue(outs).get(COMPOSITE_VENUE)!;
+    expect(smiles(outs).filter((x) => x.venue === COMPOSITE_VENUE).map((x) => x.expiryTs)).toEqual(expiries.map((e) => e.expiryTs));
+    expect(comp.expiries[0]!.forward).toBeCloseTo(expiries[0]!.forward, 6); // deribit's, no longer the median with okx's
+    expect(Math.abs(comp.expiries[0]!.atmVol - deribitFit.expiries[0]!.atmVol) * 100).toBeLessThan(0.02);
+    expect(comp.expiries[1]!.forward).toBeCloseTo(expiries[1]!.forward * 1.0005, 6);
+    // okx's next boundary: nothing of okx refitted (its 30-day expiry changed, but with 1 fresh point).
+    const okxOuts = core.apply(tick('okx', T0 + 2_060, 4)[0]!);
+    expect(okxOuts).toEqual([]);
+
+    // After the reconnect, okx re-sends every quote (refresh): fitted again, and back in the composite.
+    const resent = okxQuotes(T0 + 2_100, 5, true);
+    runCore(core, resent);
+    // Every re-sent instrument is fresh again; stale are only okx instruments not quoted since
+    // the disconnect (far strikes of the synthetic grid move with t).
+    const snap2 = core.snapshot() as { expiries: { venue: string; points: { instrument: string; stale?: boolean }[] }[] };
+    const fresh = new Set([...resent, ...tick('okx', 0, 0)].map((p) => (p.type === 'vol.point' ? p.instrument : '')));
+    let staleLeft = 0;
+    for (const x of snap2.expiries) {
+      for (const p of x.points) {
+        if (x.venue !== 'okx' || fresh.has(p.instrument)) expect(p.stale, `${x.venue} ${p.instrument}`).toBeUndefined();
+        else staleLeft++;
+      }
+    }
+    expect(staleLeft).toBeLessThan(resent.length / 4);
+    // okx's next input crosses T0 + 3000 for okx and for the composite (its clock moves with every venue).
+    const backOuts = core.apply(tick('okx', T0 + 3_060, 6)[0]!);
+    expect(smiles(backOuts).filter((x) => x.venue === 'okx').map((x) => x.expiryTs)).toEqual(expiries.slice(0, 2).map((e) => e.expiryTs));
+    const back = byVenue(backOuts);
+    const okxBack = back.get('okx')!;
+    expect(okxBack.ts).toBe(T0 + 3_000);
+    expect(okxBack.expiries.map((x) => x.expiryTs)).toEqual(expiries.slice(0, 2).map((e) => e.expiryTs));
+    const compBack = back.get(COMPOSITE_VENUE)!;
+    for (const [i, e] of expiries.slice(0, 2).entries()) expect(compBack.expiries[i]!.forward).toBeCloseTo(e.forward * 1.0005, 6);
+  });
+
+  it('a disconnect without an underlying marks every underlying of the venue; deterministic with snapshot/restore', () => {
+    const inputs: VolEvent[] = [];
+    for (let i = 0; i < 6; i++) {
+      inputs.push(...twoVenues(T0 + 137 + i * 430, i, (i % 4) * 0.0007));
+      inputs.push(...syntheticVolPoints({ venue: 'okx', underlying: 'ETH', expiry: expiries[1]!, ts: T0 + 150 + i * 430, seq: i, forwardShift: 0.001 }));
+      inputs.push(...syntheticVolPoints({ venue: 'bybit', underlying: 'ETH', expiry: expiries[1]!, ts: T0 + 160 + i * 430, seq: i, shift: 0.001 }));
+      if (i === 2) inputs.push(disconnected('okx', T0 + 170 + i * 430));
+    }
+    // Mid-run, okx stays down: only deribit and bybit quote (and tick) after the disconnect.
+    const down = inputs.filter((e, i) => e.type === 'status' || e.venue !== 'okx' || i < inputs.findIndex((x) => x.type === 'status'));
+    const strip = (outs: SurfaceEvent[]) => JSON.parse(JSON.stringify(outs, (k, v) => (k === 'ms' ? 0 : v))) as unknown;
+    const a = runCore(createSurfaceCore(opts), down);
+    const withoutStatus = runCore(createSurfaceCore(opts), down.filter((e) => e.type !== 'status'));
+    // Every ETH composite smile after the disconnect is bybit's market alone: bybit's forward (the
+    // true one), not the median with okx's (10 bp above), as it is without the status.
+    const statusTs = down.find((e) => e.type === 'status')!.ts;
+    const ethComposite = (outs: SurfaceEvent[]) => smiles(outs).filter((x) => x.venue === COMPOSITE_VENUE && x.underlying === 'ETH' && x.ts > statusTs);
+    expect(ethComposite(a).length).toBeGreaterThan(0);
+    for (const x of ethComposite(a)) expect(x.forward).toBeCloseTo(expiries[1]!.forward, 6);
+    for (const x of ethComposite(withoutStatus)) expect(x.forward).toBeCloseTo(expiries[1]!.forward * 1.0005, 6);
+    expect(ethComposite(withoutStatus).length).toBe(ethComposite(a).length);
+    const enc = new Encoder({ ignoreUndefined: true });
+    const dec = new Decoder();
+    let core = createSurfaceCore(opts);
+    const c: SurfaceEvent[] = [];
+    down.forEach((e, i) => {
+      if (i % 53 === 20) core = createSurfaceCore(opts, dec.decode(enc.encode(core.snapshot())));
+      c.push(...core.apply(e));
+    });
+    expect(strip(c)).toEqual(strip(a));
+    expect(strip(runCore(createSurfaceCore(opts), down))).toEqual(strip(a));
   });
 
   it('drops inputs that claim the composite venue', () => {

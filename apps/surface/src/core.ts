@@ -56,6 +56,11 @@ type Candidate = { exp: ExpiryState; input: SurfaceExpiryInput };
  * once the underlying has quotes of ≥ 2 venues: with one it would repeat that venue's fit.
  * Inputs that claim the venue `composite` are dropped.
  *
+ * A status feed_disconnected of a venue (for its underlying, else all of them) marks that
+ * venue's stored points stale: no fit, the venue's or the composite's, uses them until a new
+ * vol point of the instrument (refresh or not) replaces them. An expiry left with too few fresh
+ * points is not refitted (its last good fit is kept). Status events pass through.
+ *
  * Pure and deterministic (time is the events' ts, ids derive from fit times), except
  * `diagnostics.ms`, which only the injected clock feeds.
  */
@@ -74,7 +79,10 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
   const nextBoundary = (ts: number) => (Math.floor(ts / fitIntervalMs) + 1) * fitIntervalMs;
 
   function apply(e: VolEvent): SurfaceEvent[] {
-    if (e.type === 'status') return [e];
+    if (e.type === 'status') {
+      if (e.kind === 'feed_disconnected' && e.venue !== COMPOSITE_VENUE) markStale(e.venue, e.underlying);
+      return [e];
+    }
     // Reserved for the composite: a venue's own points never mix into its state.
     if (e.venue === COMPOSITE_VENUE) return [];
     const out: SurfaceEvent[] = [];
@@ -116,6 +124,28 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
     exp.lastRecvTs = p.recvTs;
     exp.changed = true;
     return true;
+  }
+
+  /**
+   * A venue's feed went down: its stored points of the underlying (every underlying when the
+   * status names none) are marked stale, so no fit uses them until fresh points replace them
+   * (after the reconnect the book and vol stages re-send every top, flagged `refresh`). The
+   * venue's own expiries are left as they are (too few fresh points: the last good fit is kept);
+   * the composite expiries they fed are marked changed, refitted from the other venues.
+   */
+  function markStale(venue: string, underlying: string | undefined): void {
+    for (const exp of s.expiries.values()) {
+      if (exp.venue !== venue || (underlying !== undefined && exp.underlying !== underlying)) continue;
+      let marked = false;
+      for (const p of exp.points.values()) {
+        if (p.stale) continue;
+        p.stale = true;
+        marked = true;
+      }
+      if (!marked) continue;
+      const c = s.expiries.get(expiryKey(COMPOSITE_VENUE, exp.underlying, exp.expiryTs));
+      if (c) c.changed = true;
+    }
   }
 
   /** Marks the composite expiry of a venue's point changed. It keeps no points of its own: they
@@ -205,7 +235,7 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
 
   /** The fit input of an expiry at the fit time, or null with fewer than minPoints usable quotes. */
   function candidate(exp: ExpiryState, fitTs: number): Candidate | null {
-    const src = exp.venue === COMPOSITE_VENUE ? compositeSource(exp) : { forward: exp.forward, points: exp.points.values() };
+    const src = exp.venue === COMPOSITE_VENUE ? compositeSource(exp) : { forward: exp.forward, points: freshPoints(exp) };
     if (!src) return null;
     exp.forward = src.forward;
     const t = yearsToExpiry({ expiryTs: exp.expiryTs, ts: fitTs });
@@ -217,9 +247,17 @@ export function createSurfaceCore(options: SurfaceCoreOptions, state?: unknown):
   function compositeSource(exp: ExpiryState): { forward: number; points: Iterable<StoredPoint> } | null {
     const venues = venuesOf(exp.underlying).flatMap((venue) => {
       const v = s.expiries.get(expiryKey(venue, exp.underlying, exp.expiryTs));
-      return v && v.points.size > 0 ? [{ venue, forward: v.forward, points: v.points.values() }] : [];
+      const points = v ? freshPoints(v) : [];
+      return points.length > 0 ? [{ venue, forward: v!.forward, points }] : [];
     });
     return compositePoints(venues);
+  }
+
+  /** An expiry's points that are not stale (feed_disconnected), in stored order. */
+  function freshPoints(exp: ExpiryState): StoredPoint[] {
+    const out: StoredPoint[] = [];
+    for (const p of exp.points.values()) if (!p.stale) out.push(p);
+    return out;
   }
 
   /** One fitter call over the candidates (warm-started from their last fits), each answer checked. */

@@ -218,6 +218,26 @@ describe('surface core', () => {
     expect(new Set(a.map((o) => o.id)).size).toBe(a.length);
   });
 
+  it('after a feed_disconnected keeps the last good fits and refits an expiry only once fresh points replace the stale ones', () => {
+    const core = createSurfaceCore(opts);
+    runCore(core, expiries.flatMap((e, i) => volPoints(e, T0 + 100 + i, i)));
+    const first = core.apply(tick(T0 + 1_001, 9)[0]!);
+    expect(smiles(first)).toHaveLength(3);
+    const down: Status = { type: 'status', v: 1, id: 'st:down', venue, ts: T0 + 1_100, recvTs: T0 + 1_100, kind: 'feed_disconnected', stage: 'connector', reason: 'socket closed' };
+    expect(core.apply(down)).toEqual([down]);
+    // Two fresh quotes of the 30-day expiry (too few) and the tick's: nothing refitted, nothing published.
+    runCore(core, volPoints(expiries[1]!, T0 + 1_200, 10, 0.01).slice(24, 26));
+    expect(core.apply(tick(T0 + 2_001, 11)[0]!)).toEqual([]);
+    // The whole 30-day chain re-sent (after the reconnect): refitted from the fresh quotes only.
+    runCore(core, volPoints(expiries[1]!, T0 + 2_100, 12, 0.01).map((p) => ({ ...p, refresh: true })));
+    const outs = core.apply(tick(T0 + 3_001, 13)[0]!);
+    expect(smiles(outs).map((x) => x.expiryTs)).toEqual([expiries[1]!.expiryTs]);
+    const [surface] = surfaces(outs);
+    // The other expiries keep their last good fit.
+    expect(surface!.expiries.map((x) => x.expiryTs)).toEqual(expiries.map((e) => e.expiryTs));
+    expect(surface!.expiries[0]).toEqual(surfaces(first)[0]!.expiries[0]);
+  });
+
   it('passes status events through', () => {
     const s: Status = { type: 'status', v: 1, id: 'st:1', venue, ts: T0, recvTs: T0, kind: 'feed_disconnected', stage: 'connector', reason: 'socket closed' };
     expect(createSurfaceCore(opts).apply(s)).toEqual([s]);

@@ -11,6 +11,9 @@ export type StoredPoint = {
   midIv: number | null;
   /** USD per vol point per unit of underlying */
   vega: number | null;
+  /** Set when the venue's feed disconnected after this point: left out of every fit (the venue's
+   * and the composite) until the instrument's next vol point replaces it. Absent when fresh. */
+  stale?: true;
 };
 
 const usable = (p: StoredPoint) => p.midIv !== null || (p.bidIv !== null && p.askIv !== null);

@@ -27,7 +27,8 @@ type Cause = { id: string; ts: number; recvTs: number };
  * Implied vols per option quote, doing as little work per update as the output allows:
  *
  * - book.top: that one option is priced at once and published unless nothing visible changed
- *   (every IV within 0.1 bp and the same reasons; visible-change.ts).
+ *   (every IV within 0.1 bp and the same reasons; visible-change.ts). A top flagged `refresh`
+ *   (re-sent after a reconnect) is always published, its point flagged `refresh` too.
  * - book.forward: the expiry is only marked dirty. When the event time of its (venue,
  *   underlying) crosses into a new window (floor(ts / repriceMs)), each dirty expiry is repriced
  *   once, at the window's start, and only visibly moved points are published. A baseline that
@@ -122,7 +123,7 @@ export function createVolCore(state?: unknown, options: VolCoreOptions = {}): Co
     }
     if (exp.forward === null) return; // held until the expiry's first forward
     exp.dirty.delete(e.instrument);
-    publishIfMoved(exp, inst, e, 'vol', 0, out);
+    publishIfMoved(exp, inst, e, 'vol', 0, out, e.refresh === true);
   }
 
   function onForward(exp: ExpiryState, key: string, g: GroupState, e: Forward, out: VolEvent[]): void {
@@ -148,15 +149,17 @@ export function createVolCore(state?: unknown, options: VolCoreOptions = {}): Co
     g.dirty.add(key);
   }
 
-  /** Prices one option at the cause's time and publishes it if it moved visibly. */
-  function publishIfMoved(exp: ExpiryState, inst: InstrumentState, cause: Cause, kind: string, idKey: string | number, out: VolEvent[]): void {
+  /** Prices one option at the cause's time and publishes it if it moved visibly, or always when
+   * `refresh` (a top re-sent after a reconnect: the point goes out flagged `refresh`). */
+  function publishIfMoved(exp: ExpiryState, inst: InstrumentState, cause: Cause, kind: string, idKey: string | number, out: VolEvent[], refresh = false): void {
     const forward = exp.forward!;
     const t = yearsToExpiry({ expiryTs: exp.expiryTs, ts: cause.ts });
     const mark = exp.marks.get(inst.instrument)?.price ?? null;
     const p = priceQuote({ bid: inst.bid, ask: inst.ask, mark, forward, strike: inst.strike, t, optionType: inst.optionType, settlement: inst.settlement, contractSize: inst.contractSize });
-    if (!movedVisibly(inst.last, p)) return;
+    if (!refresh && !movedVisibly(inst.last, p)) return;
     inst.last = { bidIv: p.bidIv, askIv: p.askIv, midIv: p.midIv, markIv: p.markIv, reasons: p.reasons };
-    out.push(point(exp, inst, cause, derivedId(kind, cause.id, idKey), t, mark, p));
+    const v = point(exp, inst, cause, derivedId(kind, cause.id, idKey), t, mark, p);
+    out.push(refresh ? { ...v, refresh: true } : v);
   }
 
   /** One last 'expired' point per published option of the expiry, then the expiry is dropped. */

@@ -63,6 +63,22 @@ describe('vol core', () => {
     expect(p?.reasons.bid).toBe('no_quote');
   });
 
+  it('publishes a book.top flagged refresh (re-sent after a reconnect) even when nothing moved, flagged refresh too', () => {
+    const { core } = primed();
+    const o = options[0]!;
+    const ts = T0 + 100;
+    expect(core.apply(top(o, ts, 100, 0))).toHaveLength(0); // unchanged: skipped as usual
+    const [p, ...more] = points(core.apply({ ...top(o, ts, 101, 0), refresh: true }));
+    expect(more).toEqual([]);
+    expect(p).toMatchObject({ instrument: o.instrument, refresh: true, ts });
+    expect(VolEvent.safeParse(p).success).toBe(true);
+    // Within 0.1 bp of the refreshed point: skipped again, and a normal point carries no flag.
+    expect(core.apply(top(o, ts, 102, 0.3e-5))).toHaveLength(0);
+    const [q] = points(core.apply(top(o, ts, 103, 1.2e-5)));
+    expect(q).toBeDefined();
+    expect(q!.refresh).toBeUndefined();
+  });
+
   it('reprices an expiry after a forward move only when event time crosses a window boundary', () => {
     const { core } = primed();
     const f = e1.forward * 1.001;

@@ -12,6 +12,8 @@ export const TopOfBook = EventBase.extend({
   askSize: Finite.nonnegative().nullable(),
   /** Venue sequence of the book message that produced this top. */
   seq: z.number().int(),
+  /** Re-sent unchanged after a resubscribe/reconnect snapshot; consumers treat it as fresh. */
+  refresh: z.boolean().optional(),
 });
 export type TopOfBook = z.infer<typeof TopOfBook>;
 

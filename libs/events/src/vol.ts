@@ -36,5 +36,7 @@ export const VolPoint = EventBase.extend({
   /** USD per vol point (0.01 of sigma), per 1 unit of underlying. */
   vega: Finite.nullable(),
   reasons: z.object({ bid: IvReason.optional(), ask: IvReason.optional(), mid: IvReason.optional(), mark: IvReason.optional() }),
+  /** Re-sent unchanged after a resubscribe/reconnect snapshot; consumers treat it as fresh. */
+  refresh: z.boolean().optional(),
 });
 export type VolPoint = z.infer<typeof VolPoint>;
