@@ -1,31 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { AnyEvent, STREAM_NAMES, decode, type Status, type TopOfBook } from '@volstream/events';
-import { connectNats, createLogger } from '@volstream/runtime';
-import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
+import { STREAM_NAMES, type Status, type TopOfBook } from '@volstream/events';
+import { createLogger } from '@volstream/runtime';
+import { readEvents, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig, startConnector, type ConnectorHandle } from '@volstream/connector';
 import { deribitScenario as S, startDeribitTestServer, type DeribitTestServer } from '@volstream/connector/testing';
 import { parseBookConfig } from './config.ts';
 import { startBook, type BookHandle } from './worker.ts';
-
-async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
-  const nc = await connectNats({ url, name: 'reader' });
-  try {
-    const info = await (await jetstreamManager(nc)).streams.info(stream);
-    const out: AnyEvent[] = [];
-    if (info.state.messages === 0) return out;
-    const it = await (await jetstream(nc).consumers.get(stream)).fetch({ max_messages: info.state.messages, expires: 5_000 });
-    for await (const m of it) {
-      const r = decode(m.data);
-      if (!r.ok) throw r.error;
-      out.push(r.event);
-      if (m.info.pending === 0) break;
-    }
-    return out;
-  } finally {
-    await nc.close();
-  }
-}
 
 const log = createLogger('book-test', 'warn');
 
@@ -59,10 +39,10 @@ describe('connector -> MD stream -> book worker -> BOOK stream', () => {
   it('builds tops from real frames, withholds the book across a gap and rebuilds it from the fresh snapshot', async () => {
     connector = await startConnector(parseConnectorConfig({ NATS_URL: nats.url, DERIBIT_WS_URL: venue.url, DERIBIT_CURRENCIES: 'BTC' }), { log });
     book = await startBook(parseBookConfig({ NATS_URL: nats.url, SHARE: 'deribit' }), { log });
-    const tops = async () => (await readStream(nats.url, STREAM_NAMES.book)).filter((e): e is TopOfBook => e.type === 'book.top' && e.instrument === S.PUT);
+    const tops = async () => (await readEvents(nats.url, STREAM_NAMES.book)).filter((e): e is TopOfBook => e.type === 'book.top' && e.instrument === S.PUT);
     await waitFor('a top of book with bid 0.0052', async () => (await tops()).some((t) => t.bid === 0.0052), { timeoutMs: 20_000 });
 
-    const out = await readStream(nats.url, STREAM_NAMES.book);
+    const out = await readEvents(nats.url, STREAM_NAMES.book);
     expect((await tops()).map((t) => [t.bid, t.bidSize, t.ask, t.askSize])).toEqual([
       [0.005, 13.7, 0.006, 64.5], // the real snapshot
       [0.005, 10.2, 0.006, 64.5], // change: bid size

@@ -1,31 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { AnyEvent, STREAM_NAMES, decode } from '@volstream/events';
-import { connectNats, createLogger } from '@volstream/runtime';
-import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
+import { STREAM_NAMES } from '@volstream/events';
+import { createLogger } from '@volstream/runtime';
+import { readEvents, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { startSimVenue, type SimVenue } from '@volstream/sim';
 import { parseConnectorConfig, startConnector, type ConnectorHandle } from '@volstream/connector';
 import { parseBookConfig } from './config.ts';
 import { startBook, type BookHandle } from './worker.ts';
-
-async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
-  const nc = await connectNats({ url, name: 'reader' });
-  try {
-    const info = await (await jetstreamManager(nc)).streams.info(stream);
-    const out: AnyEvent[] = [];
-    if (info.state.messages === 0) return out;
-    const it = await (await jetstream(nc).consumers.get(stream)).fetch({ max_messages: info.state.messages, expires: 10_000 });
-    for await (const m of it) {
-      const r = decode(m.data);
-      if (!r.ok) throw r.error;
-      out.push(r.event);
-      if (m.info.pending === 0) break;
-    }
-    return out;
-  } finally {
-    await nc.close();
-  }
-}
 
 const log = createLogger('sim-test', 'warn');
 
@@ -52,7 +32,7 @@ describe('connector and book on the simulated Deribit venue (apps/sim)', () => {
     const venue = () => connector.stats.venues.deribit!;
     await waitFor('every sim instrument and a subscription', () => venue().instruments === sim.stats().instruments && (venue().subscribedChannels ?? 0) > 0, { everyMs: 100 });
     await new Promise((r) => setTimeout(r, 3_000));
-    const md = await readStream(nats.url, STREAM_NAMES.md);
+    const md = await readEvents(nats.url, STREAM_NAMES.md);
     const options = md.filter((e) => e.type === 'md.instrument' && e.kind === 'option').map((e) => (e as { instrument: string }).instrument);
     const snapshots = new Set(md.flatMap((e) => (e.type === 'md.book.snapshot' ? [e.instrument] : [])));
     expect(options.length).toBeGreaterThan(100);
@@ -66,9 +46,9 @@ describe('connector and book on the simulated Deribit venue (apps/sim)', () => {
 
   it('the book worker turns that MD stream into tops for the options, with no gap of its own', async () => {
     await waitFor('100 book outputs', async () => book.stats.lastSeq > 0 && book.stats.outputs > 100, { everyMs: 100 });
-    const out = await readStream(nats.url, STREAM_NAMES.book);
+    const out = await readEvents(nats.url, STREAM_NAMES.book);
     const topped = new Set(out.flatMap((e) => (e.type === 'book.top' ? [e.instrument] : [])));
-    const md = await readStream(nats.url, STREAM_NAMES.md);
+    const md = await readEvents(nats.url, STREAM_NAMES.md);
     const options = md.filter((e) => e.type === 'md.instrument' && e.kind === 'option').length;
     expect(topped.size).toBeGreaterThan(options * 0.9);
     expect(out.filter((e) => e.type === 'status' && e.kind === 'book_resync')).toEqual([]);

@@ -1,33 +1,11 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { AnyEvent, STREAM_NAMES, decode, type BookSnapshot, type Status } from '@volstream/events';
-import { connectNats, createLogger } from '@volstream/runtime';
-import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
+import { STREAM_NAMES, type BookSnapshot, type Status } from '@volstream/events';
+import { createLogger } from '@volstream/runtime';
+import { readEvents, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig } from './config.ts';
 import { startConnector, type ConnectorHandle } from './connector.ts';
 import { startDeribitTestServer, type DeribitTestServer } from './testing/deribit-test-server.ts';
 import * as S from './testing/deribit-scenario.ts';
-
-/** Every event stored in a stream, in stream order. */
-async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
-  const nc = await connectNats({ url, name: 'reader' });
-  try {
-    const info = await (await jetstreamManager(nc)).streams.info(stream);
-    const out: AnyEvent[] = [];
-    if (info.state.messages === 0) return out;
-    const c = await jetstream(nc).consumers.get(stream);
-    const it = await c.fetch({ max_messages: info.state.messages, expires: 5_000 });
-    for await (const m of it) {
-      const r = decode(m.data);
-      if (!r.ok) throw r.error;
-      out.push(r.event);
-      if (m.info.pending === 0) break;
-    }
-    return out;
-  } finally {
-    await nc.close();
-  }
-}
 
 const quiet = createLogger('connector-test', 'warn');
 /** The scenario's six data channels plus instrument.state for options and futures. */
@@ -55,7 +33,7 @@ describe('connector against a local Deribit replaying real frames', () => {
     connector = await startConnector(config, { log: quiet });
     return connector;
   };
-  const md = () => readStream(nats.url, STREAM_NAMES.md);
+  const md = () => readEvents(nats.url, STREAM_NAMES.md);
 
   it('publishes instruments, books, tickers and index into the MD stream, once per id', async () => {
     venue = await startDeribitTestServer({ instruments: S.INSTRUMENTS, onSubscribe: S.replayScript({ duplicateTicker: true }) });
@@ -91,8 +69,8 @@ describe('connector against a local Deribit replaying real frames', () => {
     venue.send('{"jsonrpc":"2.0","method":"subscription","params":{"channel":"book.BTC-11JUN21-25000-P.100ms","data":{"nope":1}}');
     venue.send('not json at all');
     venue.send(S.docIndex);
-    await waitFor('two dead letters', async () => (await readStream(nats.url, STREAM_NAMES.rejected)).length === 2, { timeoutMs: 20_000 });
-    const rejected = await readStream(nats.url, STREAM_NAMES.rejected);
+    await waitFor('two dead letters', async () => (await readEvents(nats.url, STREAM_NAMES.rejected)).length === 2, { timeoutMs: 20_000 });
+    const rejected = await readEvents(nats.url, STREAM_NAMES.rejected);
     expect(rejected.map((r) => r.type === 'rejected' && r.reason)).toEqual([expect.stringMatching(/malformed JSON/), expect.stringMatching(/malformed JSON/)]);
     expect(c.stats.venues.deribit!.rejected).toBe(2);
     expect(rejected[1]).toMatchObject({ stage: 'connector', venue: 'deribit', raw: 'not json at all', truncated: false });

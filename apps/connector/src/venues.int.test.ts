@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_NAMES, type AnyEvent } from '@volstream/events';
 import { createLogger } from '@volstream/runtime';
-import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
+import { readEvents, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig } from './config.ts';
 import { startConnector, type ConnectorHandle } from './connector.ts';
 import { VENUE_NAMES, type VenueName } from './exchanges/names.ts';
@@ -17,7 +17,7 @@ import { deribitProtocol } from './testing/emulators/deribit.ts';
 import { okxProtocol } from './testing/emulators/okx.ts';
 import { Emulator } from './testing/emulators/server.ts';
 import { FAST } from './testing/fault-suite.ts';
-import { compareBooks, readStream } from './testing/harness.ts';
+import { compareBooks } from './testing/harness.ts';
 
 const log = createLogger('venues-test', 'error');
 
@@ -54,10 +54,10 @@ describe('VENUES=deribit,okx,bybit,binance in one connector process, recording e
   it('every venue\'s books end up equal to its venue\'s, side by side on one MD stream', async () => {
     for (const e of Object.values(emu)) e.pause();
     await waitFor('all venues\' books', async () => {
-      const md = await readStream(nats.url, STREAM_NAMES.md);
+      const md = await readEvents(nats.url, STREAM_NAMES.md);
       return VENUE_NAMES.every((v) => compareBooks(md, emu[v], v, v === 'binance' ? BINANCE_DEPTH : Infinity).every((c) => c.equal));
     }, { timeoutMs: 15_000 });
-    const md = await readStream(nats.url, STREAM_NAMES.md);
+    const md = await readEvents(nats.url, STREAM_NAMES.md);
     for (const v of VENUE_NAMES) expect(md.some((e) => e.venue === v && e.type === 'md.ticker'), v).toBe(true);
     for (const e of Object.values(emu)) e.resume();
   });
@@ -78,7 +78,7 @@ describe('VENUES=deribit,okx,bybit,binance in one connector process, recording e
     // As JetStream's duplicate window does, the first event with an id is the one kept.
     for (const f of frames) for (const ev of mapRecordedFrame(f, ctx[f.venue]!).events) if (!imported.has(ev.id)) imported.set(ev.id, ev);
 
-    const live = (await readStream(nats.url, STREAM_NAMES.md)).filter((e) => !(e.type === 'status' && e.kind.startsWith('feed_')));
+    const live = (await readEvents(nats.url, STREAM_NAMES.md)).filter((e) => !(e.type === 'status' && e.kind.startsWith('feed_')));
     const missing = live.filter((e) => !imported.has(e.id));
     expect(missing.map((e) => e.id)).toEqual([]);
     for (const e of live) expect(imported.get(e.id)).toEqual(e);

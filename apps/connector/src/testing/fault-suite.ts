@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { STREAM_NAMES, type AnyEvent, type InstrumentDef, type Rejected, type Status } from '@volstream/events';
 import { createLogger } from '@volstream/runtime';
-import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
+import { readEvents, startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
 import { parseConnectorConfig } from '../config.ts';
 import { startConnector, type ConnectorHandle } from '../connector.ts';
 import type { VenueName } from '../exchanges/names.ts';
 import type { ModelDriver, ModelOptions } from './emulators/model.ts';
 import { Emulator, type EmulatedProtocol } from './emulators/server.ts';
-import { compareBooks, readStream, repeatedIds, sleep, type BookComparison } from './harness.ts';
+import { compareBooks, repeatedIds, sleep, type BookComparison } from './harness.ts';
 
 export type VenueUnderTest = {
   venue: VenueName;
@@ -41,7 +41,7 @@ export function describeVenueFaults(v: VenueUnderTest): void {
     let nats: NatsServer;
     let emu: Emulator;
     let connector: ConnectorHandle;
-    const md = () => readStream(nats.url, STREAM_NAMES.md);
+    const md = () => readEvents(nats.url, STREAM_NAMES.md);
     const stats = () => connector.stats.venues[v.venue] ?? {};
     const stat = (k: string): number => stats()[k] ?? 0;
     const statuses = async (pred: (s: Status) => boolean) => (await md()).filter((e): e is Status => e.type === 'status' && pred(e));
@@ -144,8 +144,8 @@ export function describeVenueFaults(v: VenueUnderTest): void {
       emu.sendRaw('{"jsonrpc":"2.0","method":"subscription","params":{"channel":"weather.today","data":{}}}');
       emu.sendRaw(huge);
       await waitFor('three rejections', () => stat('rejected') >= rejectedBefore + 3, { timeoutMs: 10_000 });
-      await waitFor('dead letters stored', async () => (await readStream(nats.url, STREAM_NAMES.rejected)).length >= rejectedBefore + 3, { timeoutMs: 10_000 });
-      const dead = (await readStream(nats.url, STREAM_NAMES.rejected)) as Rejected[];
+      await waitFor('dead letters stored', async () => (await readEvents(nats.url, STREAM_NAMES.rejected)).length >= rejectedBefore + 3, { timeoutMs: 10_000 });
+      const dead = (await readEvents(nats.url, STREAM_NAMES.rejected)) as Rejected[];
       expect(dead.every((r) => r.type === 'rejected' && r.venue === v.venue && r.stage === 'connector' && r.reason.length > 0)).toBe(true);
       expect(dead.some((r) => /malformed JSON/.test(r.reason))).toBe(true);
       const big = dead.find((r) => r.truncated);

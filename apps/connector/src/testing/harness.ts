@@ -1,29 +1,8 @@
-import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { AnyEvent, MdEvent, STREAM_NAMES, decode, type Level } from '@volstream/events';
+import { jetstreamManager } from '@nats-io/jetstream';
+import { AnyEvent, MdEvent, STREAM_NAMES, type Level } from '@volstream/events';
 import { connectNats, runCore } from '@volstream/runtime';
 import { createBookCore, type BookCoreState } from '@volstream/book';
 import type { Emulator } from './emulators/server.ts';
-
-/** Every event stored in a stream, in stream order. */
-export async function readStream(url: string, stream: string): Promise<AnyEvent[]> {
-  const nc = await connectNats({ url, name: 'reader', reconnect: false });
-  try {
-    const info = await (await jetstreamManager(nc)).streams.info(stream);
-    const out: AnyEvent[] = [];
-    if (info.state.messages === 0) return out;
-    const c = await jetstream(nc).consumers.get(stream);
-    const it = await c.fetch({ max_messages: info.state.messages, expires: 5_000 });
-    for await (const m of it) {
-      const r = decode(m.data);
-      if (!r.ok) throw r.error;
-      out.push(r.event);
-      if (m.info.pending === 0) break;
-    }
-    return out;
-  } finally {
-    await nc.close();
-  }
-}
 
 /** Messages a stream holds now. */
 export async function streamCount(url: string, stream: string): Promise<number> {

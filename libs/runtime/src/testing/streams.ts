@@ -25,12 +25,12 @@ export interface StreamRead<T> {
  * Every message a stream holds now (tests), optionally only those of one subject filter, read with an
  * ordered consumer, in stream order. `conn` is a connection or a server URL (then a connection of its
  * own is opened and closed). Messages that do not decode with `schema` (default: any event) are
- * counted in `messages` but left out of `events`.
+ * counted in `messages` but left out of `events`, or with `strict` thrown.
  */
 export async function readStream<T = AnyEvent>(
   conn: NatsConnection | string,
   stream: string,
-  opts: { filterSubject?: string; schema?: z.ZodType<T> } = {},
+  opts: { filterSubject?: string; schema?: z.ZodType<T>; strict?: boolean } = {},
 ): Promise<StreamRead<T>> {
   const nc = typeof conn === 'string' ? await connectNats({ url: conn, name: 'test-reader' }) : conn;
   try {
@@ -51,6 +51,7 @@ export async function readStream<T = AnyEvent>(
         got++;
         out.messages++;
         const r = decode(m.data, opts.schema);
+        if (!r.ok && opts.strict) throw r.error;
         if (r.ok) {
           const event = r.event as T;
           out.events.push(event);
@@ -67,6 +68,11 @@ export async function readStream<T = AnyEvent>(
   } finally {
     if (typeof conn === 'string') await nc.close();
   }
+}
+
+/** Every event a stream holds now, in stream order; an undecodable message throws its DecodeError. */
+export async function readEvents(conn: NatsConnection | string, stream: string): Promise<AnyEvent[]> {
+  return (await readStream(conn, stream, { strict: true })).events;
 }
 
 /** Message count per subject of a stream, for subjects matching a filter. */

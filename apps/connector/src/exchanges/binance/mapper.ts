@@ -6,7 +6,7 @@ import type { MapResult } from '../../venue.ts';
 import type { RegistryContext } from '../../session/pipeline.ts';
 import type { StreamControl } from '../../session/stream-control.ts';
 import { ivFraction, nonNegative, positive, type StrLevel } from '../common/numbers.ts';
-import { compact, issues, parseJson, reject } from '../common/result.ts';
+import { compact, issues, parseJson, reject, neverThrows } from '../common/result.ts';
 import { eventInstrument } from '../common/expiry.ts';
 import { baseOfUnderlying, parseBinanceSymbol } from './names.ts';
 import {
@@ -27,13 +27,7 @@ export type BinanceMapResult = MapResult<StreamControl>;
 const IGNORED_EVENTS = new Set(['trade', 'trade_all', 'openInterest', 'kline']);
 const RATE_LIMIT_RE = /too many (requests|visits)|rate limit|too frequent/i;
 
-export function mapBinanceMessage(frame: string, recvTs: number, ctx: BinanceContext): BinanceMapResult {
-  try {
-    return mapFrame(frame, recvTs, ctx);
-  } catch (err) {
-    return reject(`mapper error: ${(err as Error)?.message ?? String(err)}`);
-  }
-}
+export const mapBinanceMessage: (frame: string, recvTs: number, ctx: BinanceContext) => BinanceMapResult = neverThrows(mapFrame);
 
 function mapFrame(frame: string, recvTs: number, ctx: BinanceContext): BinanceMapResult {
   const json = parseJson(frame);

@@ -6,7 +6,7 @@ import type { MapResult } from '../../venue.ts';
 import type { RegistryContext } from '../../session/pipeline.ts';
 import type { StreamControl } from '../../session/stream-control.ts';
 import { dec, ivFraction, nonNegative, positive, type StrLevel } from '../common/numbers.ts';
-import { compact, issues, parseJson, reject } from '../common/result.ts';
+import { compact, issues, parseJson, reject, neverThrows } from '../common/result.ts';
 import { parseBybitSymbol } from './names.ts';
 import { eventInstrument } from '../common/expiry.ts';
 import { BookDataRaw, InstrumentRaw, InstrumentsAnswerRaw, OpAnswerRaw, TickerDataRaw, TopicRaw } from './raw.ts';
@@ -25,13 +25,7 @@ const IGNORED_TOPICS = new Set(['publicTrade', 'kline', 'liquidation', 'allLiqui
 /** Wording of Bybit's rate-limit answers is not documented for websockets (UNVERIFIED): match loosely. */
 const RATE_LIMIT_RE = /too many (requests|visits)|rate limit|too frequent/i;
 
-export function mapBybitMessage(frame: string, recvTs: number, ctx: BybitContext): BybitMapResult {
-  try {
-    return mapFrame(frame, recvTs, ctx);
-  } catch (err) {
-    return reject(`mapper error: ${(err as Error)?.message ?? String(err)}`);
-  }
-}
+export const mapBybitMessage: (frame: string, recvTs: number, ctx: BybitContext) => BybitMapResult = neverThrows(mapFrame);
 
 function mapFrame(frame: string, recvTs: number, ctx: BybitContext): BybitMapResult {
   const json = parseJson(frame);

@@ -7,6 +7,18 @@ export function reject(reason: string): { events: MdEvent[]; rejected: { reason:
   return { events: [], rejected: { reason } };
 }
 
+/** A venue's frame mapper that never throws: a bug in one mapping branch rejects the frame with
+ * the error's message instead of crashing the connector. */
+export function neverThrows<C, R>(map: (frame: string, recvTs: number, ctx: C) => R): (frame: string, recvTs: number, ctx: C) => R | ReturnType<typeof reject> {
+  return (frame, recvTs, ctx) => {
+    try {
+      return map(frame, recvTs, ctx);
+    } catch (err) {
+      return reject(`mapper error: ${(err as Error)?.message ?? String(err)}`);
+    }
+  };
+}
+
 /** First issues of a zod error, `path: message; …`. */
 export function issues(error: z.ZodError): string {
   return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');

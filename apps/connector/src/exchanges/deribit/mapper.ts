@@ -11,6 +11,7 @@ import {
   MAX_TS, MIN_TS, OrderBookResultRaw, SubscriptionParamsRaw, TickerDataRaw,
   type EnvelopeRaw as Envelope, type InstrumentRaw as RawInstrument, type TickerDataRaw as RawTicker,
 } from './raw.ts';
+import { compact, issues, neverThrows, reject } from '../common/result.ts';
 
 /**
  * Deribit JSON-RPC frames -> normalised MD events. Pure: no clock (the receive time is a
@@ -49,14 +50,7 @@ export type DeribitMapResult = MapResult<DeribitControl>;
 
 
 /** Map one raw frame. `recvTs` is the local receive time (ms); `ts` of events is Deribit's. */
-export function mapDeribitMessage(frame: string, recvTs: number, ctx: DeribitContext): DeribitMapResult {
-  try {
-    return mapFrame(frame, recvTs, ctx);
-  } catch (err) {
-    // Defensive: a bug in a mapping branch must reject the frame, not crash the connector.
-    return reject(`mapper error: ${(err as Error)?.message ?? String(err)}`);
-  }
-}
+export const mapDeribitMessage: (frame: string, recvTs: number, ctx: DeribitContext) => DeribitMapResult = neverThrows(mapFrame);
 
 function mapFrame(frame: string, recvTs: number, ctx: DeribitContext): DeribitMapResult {
   let json: unknown;
@@ -403,17 +397,4 @@ const DEAD_IV_PERCENT = 500;
  */
 function ivFraction(x: number | null | undefined): number | undefined {
   return x != null && x > 0 && x !== DEAD_IV_PERCENT ? Math.round(x * 1e8) / 1e10 : undefined;
-}
-
-function compact<T extends object>(o: T): T {
-  for (const k of Object.keys(o) as (keyof T)[]) if (o[k] === undefined) delete o[k];
-  return o;
-}
-
-function reject(reason: string): { events: MdEvent[]; rejected: { reason: string } } {
-  return { events: [], rejected: { reason } };
-}
-
-function issues(error: z.ZodError): string {
-  return error.issues.slice(0, 3).map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
 }

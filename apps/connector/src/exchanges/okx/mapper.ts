@@ -6,7 +6,7 @@ import type { InstrumentInfo, MapResult } from '../../venue.ts';
 import type { RegistryContext } from '../../session/pipeline.ts';
 import type { RawStrBook, StreamControl } from '../../session/stream-control.ts';
 import { dec, ivFraction, positive, type StrLevel } from '../common/numbers.ts';
-import { compact, issues, parseJson, reject } from '../common/result.ts';
+import { compact, issues, parseJson, reject, neverThrows } from '../common/result.ts';
 import { baseOfPair, okxChannelKey, parseOkxName } from './names.ts';
 import { eventInstrument } from '../common/expiry.ts';
 import {
@@ -33,13 +33,7 @@ const IGNORED_CHANNELS = new Set([
 /** OKX 60014 "Requests too frequent" (EXCHANGES.md §2.1 limits; code from the OKX error table). */
 const RATE_LIMIT_CODES = new Set(['60014']);
 
-export function mapOkxMessage(frame: string, recvTs: number, ctx: OkxContext): OkxMapResult {
-  try {
-    return mapFrame(frame, recvTs, ctx);
-  } catch (err) {
-    return reject(`mapper error: ${(err as Error)?.message ?? String(err)}`);
-  }
-}
+export const mapOkxMessage: (frame: string, recvTs: number, ctx: OkxContext) => OkxMapResult = neverThrows(mapFrame);
 
 function mapFrame(frame: string, recvTs: number, ctx: OkxContext): OkxMapResult {
   // Keep-alive answer is the bare text `pong` (EXCHANGES.md §2.1).
