@@ -3,15 +3,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
-import { STREAM_NAMES } from '@volstream/events';
 import { Publisher, connectNats, ensureStreams, type NatsConnection } from '@volstream/runtime';
-import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
-import { parseBookConfig, startBook } from '@volstream/book';
-import { parseVolConfig, startVol } from '@volstream/vol';
-import { parseSurfaceConfig, startSurface } from '@volstream/surface';
+import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
 import { openDuck, queryJson } from './duck.ts';
 import { replay } from './replay.ts';
-import { syntheticMdEvents } from './testing/index.ts';
+import { runLiveStages, syntheticMdEvents } from './testing/index.ts';
 
 const T0 = Date.UTC(2026, 4, 17, 6, 0);
 const md = [...syntheticMdEvents({ startTs: T0, durationMs: 150_000, eventsPerSecond: 50, expiryDays: [3, 10, 40], strikesPerExpiry: 12 })];
@@ -31,19 +27,7 @@ describe('replay from market data: the live book, vol and surface workers vs the
     for (const e of md) await pub.publish('md', e);
     await pub.flush();
     // The three live stages, each over the whole output of the one before.
-    const env = { NATS_URL: nats.url, FITTER: 'svi-qe', FIT_INTERVAL_MS: '1000' };
-    const lastSeq = async (stage: 'book' | 'vol') => (await jsm.streams.info(STREAM_NAMES[stage])).state.last_seq;
-    const book = await startBook(parseBookConfig(env));
-    await waitFor('book', () => book.stats.lastSeq >= md.length, { timeoutMs: 120_000 });
-    await book.stop();
-    const vol = await startVol(parseVolConfig(env));
-    const books = await lastSeq('book');
-    await waitFor('vol', () => vol.worker.stats.lastSeq >= books, { timeoutMs: 120_000 });
-    await vol.stop();
-    const surface = await startSurface(parseSurfaceConfig(env));
-    const vols = await lastSeq('vol');
-    await waitFor('surface', () => surface.worker.stats.lastSeq >= vols, { timeoutMs: 120_000 });
-    await surface.stop();
+    await runLiveStages({ nc, env: { NATS_URL: nats.url, FITTER: 'svi-qe', FIT_INTERVAL_MS: '1000' } });
   });
   afterAll(async () => {
     await nc?.close();

@@ -2,16 +2,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { jetstreamManager } from '@nats-io/jetstream';
-import { STREAM_NAMES } from '@volstream/events';
 import { connectNats, type NatsConnection } from '@volstream/runtime';
-import { startNatsServer, waitFor, type NatsServer } from '@volstream/runtime/testing';
-import { parseBookConfig, startBook } from '@volstream/book';
-import { parseVolConfig, startVol } from '@volstream/vol';
-import { parseSurfaceConfig, startSurface } from '@volstream/surface';
+import { startNatsServer, type NatsServer } from '@volstream/runtime/testing';
 import { black76Price, mulberry32, sviTotalVariance, TARDIS_OPTIONS_CHAIN_HEADER } from '@volstream/svi';
 import { openDuck, queryJson } from '@volstream/replay';
-import { trueSmile } from '@volstream/replay/testing';
+import { runLiveStages, trueSmile } from '@volstream/replay/testing';
 import { importFile } from '../import/importer.ts';
 import { replayCommand } from './replay.ts';
 
@@ -67,21 +62,7 @@ describe('volstream replay of an imported Tardis options_chain file', () => {
     const imported = await importFile({ nc, input: csv });
     expect(imported.refused).toEqual({});
     // The live stages over the imported history, as `volstream start` would run them.
-    const env = { NATS_URL: nats.url, FITTER: 'svi-qe' };
-    const jsm = await jetstreamManager(nc);
-    const last = async (s: 'md' | 'book' | 'vol') => (await jsm.streams.info(STREAM_NAMES[s])).state.last_seq;
-    const book = await startBook(parseBookConfig(env));
-    const mds = await last('md');
-    await waitFor('book', () => book.stats.lastSeq >= mds, { timeoutMs: 120_000 });
-    await book.stop();
-    const vol = await startVol(parseVolConfig(env));
-    const books = await last('book');
-    await waitFor('vol', () => vol.worker.stats.lastSeq >= books, { timeoutMs: 120_000 });
-    await vol.stop();
-    const surface = await startSurface(parseSurfaceConfig(env));
-    const vols = await last('vol');
-    await waitFor('surface', () => surface.worker.stats.lastSeq >= vols, { timeoutMs: 120_000 });
-    await surface.stop();
+    await runLiveStages({ nc, env: { NATS_URL: nats.url, FITTER: 'svi-qe' } });
   });
   afterAll(async () => {
     await nc?.close();
